@@ -1,0 +1,124 @@
+"""API plumbing shared by every endpoint: the JSON error shape and base classes."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import ApplicationError, from_django_validation_error
+
+DRF_MESSAGES = {
+    "not_authenticated": "Authentification requise.",
+    "authentication_failed": "Identifiants invalides.",
+    "permission_denied": "Tu n'as pas accès à cette ressource.",
+    "not_found": "Introuvable.",
+    "method_not_allowed": "Méthode non autorisée.",
+    "throttled": "Trop de requêtes, réessaie dans un instant.",
+    "parse_error": "Le corps de la requête n'est pas un JSON valide.",
+    "unsupported_media_type": "Type de contenu non pris en charge.",
+}
+
+
+def _flatten(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {
+            key: [str(item) for item in (value if isinstance(value, list) else [value])]
+            if not isinstance(value, dict)
+            else [str(v) for v in _flatten(value).values()]
+            for key, value in detail.items()
+        }
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(item) for item in detail]}
+    return {}
+
+
+def exception_handler(exc, context):
+    """Turn every error into `{"error": {"code", "message", "fields"}}` with a 4xx status."""
+    if isinstance(exc, ApplicationError):
+        return Response(exc.as_dict(), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        error = from_django_validation_error(exc)
+        return Response(error.as_dict(), status=error.status_code)
+    if isinstance(exc, Http404):
+        exc = drf_exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = drf_exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, drf_exceptions.APIException):
+        return response
+    if isinstance(exc, drf_exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        code, message = "validation_error", "Certaines données sont invalides."
+    else:
+        fields = {}
+        code = exc.default_code
+        message = DRF_MESSAGES.get(code, str(exc.detail))
+    response.data = {"error": {"code": code, "message": message, "fields": fields}}
+    return response
+
+
+# Base classes: every endpoint derives from one of these, so which host and which people an
+# endpoint serves is decided once, here, and never by reaching for a global queryset.
+
+
+def current_city(request):
+    """The City serving this request, or None on the platform's own host."""
+    from tenants.models import City
+
+    tenant = getattr(request, "tenant", None)
+    return tenant if isinstance(tenant, City) else None
+
+
+class OnCityHost(BasePermission):
+    """Only on a city's host."""
+
+    def has_permission(self, request, view) -> bool:
+        if current_city(request) is None:
+            raise Http404
+        return True
+
+
+class OnPublicHost(BasePermission):
+    """Only on the platform's own host."""
+
+    def has_permission(self, request, view) -> bool:
+        if current_city(request) is not None:
+            raise Http404
+        return True
+
+
+class IsOperator(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and request.user.is_operator)
+
+
+class IsCityStaff(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and request.user.is_city_staff)
+
+
+class CityAPIView(APIView):
+    """An endpoint on a city host; anonymous unless a subclass asks for more."""
+
+    permission_classes = [OnCityHost, AllowAny]
+
+
+class CityStaffAPIView(APIView):
+    permission_classes = [OnCityHost, IsCityStaff]
+
+
+class OperatorAPIView(APIView):
+    permission_classes = [OnPublicHost, IsOperator]
+
+
+class AnyHostAPIView(APIView):
+    """Endpoints that exist on both kinds of host (authentication)."""
+
+    permission_classes = [AllowAny]

@@ -1,0 +1,18 @@
+"""Celery on Redis; tasks carry the city's schema in their headers (tenant-schemas-celery)."""
+
+from .env import env_bool, env_str
+
+# CELERY
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", env_str("REDIS_URL", "redis://127.0.0.1:6379/0"))
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+# Tasks are idempotent: acknowledge after running, and requeue if the worker dies mid-task.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TIMEZONE = "Europe/Paris"
+# Periodic tasks; each fans out to every active city (see tenants.tasks).
+CELERY_BEAT_SCHEDULE: dict = {}

@@ -1,0 +1,20 @@
+"""Settings for the pytest suite: the same embedded servers, faster and with boundaries replaced."""
+
+from .base import *  # noqa: F403
+from .base import REDIS_URL
+
+DEBUG = False
+# Tests use their own Redis database so they never see a running demo's cache or queue.
+TEST_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/13"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": TEST_REDIS_URL,
+        "KEY_PREFIX": "tremplin-test",
+    }
+}
+CELERY_BROKER_URL = TEST_REDIS_URL
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TREMPLIN_URL_PORT = "8000"
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -1,0 +1,22 @@
+"""Routes served on every host: health, sign-in, API schema and docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+
+def common_patterns(*, urlconf: str) -> list:
+    return [
+        path("healthz", views.healthz, name="healthz"),
+        path("readyz", views.readyz, name="readyz"),
+        path("", include("shared_apps.accounts.urls")),
+        path("api/v1/", include("shared_apps.accounts.api_urls")),
+        path("api/schema/", SpectacularAPIView.as_view(urlconf=urlconf), name="api-schema"),
+        path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    ]
+
+
+handler400 = "tremplin.views.bad_request"
+handler404 = "tremplin.views.page_not_found"
+handler500 = "tremplin.views.server_error"

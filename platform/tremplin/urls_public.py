@@ -1,0 +1,13 @@
+"""URL map of the platform's own host (<base-domain>, public schema)."""
+
+from django.urls import include, path
+
+from tenants.views import platform_home
+
+from .urls_common import common_patterns, handler400, handler404, handler500  # noqa: F401
+
+urlpatterns = [
+    path("", platform_home, name="home"),
+    path("api/v1/", include("tenants.api_urls")),
+    *common_patterns(urlconf="tremplin.urls_public"),
+]

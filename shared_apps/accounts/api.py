@@ -1,0 +1,29 @@
+"""Authentication endpoints, on every host: tokens are issued by, and valid on, that host only."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from tremplin.api import AnyHostAPIView
+
+from .services import token_issue
+
+
+class TokenCreateApi(AnyHostAPIView):
+    throttle_scope = "auth"
+    authentication_classes: list = []
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField()
+        password = serializers.CharField(trim_whitespace=False)
+
+    class OutputSerializer(serializers.Serializer):
+        token = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer}, tags=["auth"])
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        token = token_issue(**data.validated_data)
+        return Response(self.OutputSerializer({"token": token}).data, status=status.HTTP_200_OK)

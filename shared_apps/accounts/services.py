@@ -1,0 +1,140 @@
+"""Writes for accounts: users, invitations, API tokens. They act on the current schema."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from tremplin.errors import Conflict, NotFound, ValidationFailed, from_django_validation_error
+
+from .models import ApiToken, Invitation, Role, User, digest
+
+
+def _normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    role: str,
+    password: str | None = None,
+    display_name: str = "",
+    validate_password_strength: bool = True,
+) -> User:
+    """Create a user in the current schema; without a password the account waits for one."""
+    email = _normalize_email(email)
+    if User.objects.filter(email=email).exists():
+        raise Conflict(
+            "Un compte existe déjà avec cette adresse.", fields={"email": ["Déjà utilisée."]}
+        )
+    user = User(email=email, role=role, display_name=display_name)
+    try:
+        user.full_clean(exclude=["password"])
+        if password is not None and validate_password_strength:
+            validate_password(password, user)
+    except ValidationError as exc:
+        raise from_django_validation_error(exc) from exc
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def operator_create_or_update(*, email: str, password: str) -> tuple[User, bool]:
+    """Create a platform operator (public schema), or reset the password of an existing one."""
+    user = User.objects.filter(email=_normalize_email(email)).first()
+    if user is None:
+        return user_create(email=email, role=Role.OPERATOR, password=password), True
+    if user.role != Role.OPERATOR:
+        raise Conflict("Ce compte existe déjà et n'est pas un compte opérateur.")
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise from_django_validation_error(exc) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user, False
+
+
+@transaction.atomic
+def invitation_create(*, user: User, days: int | None = None) -> tuple[Invitation, str]:
+    """Issue a one-time secret for `user` (revoking older ones); returns it in clear once."""
+    now = timezone.now()
+    Invitation.objects.filter(user=user, used_at=None, revoked_at=None).update(revoked_at=now)
+    secret = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        user=user,
+        secret_digest=digest(secret),
+        expires_at=now + timedelta(days=days or settings.TREMPLIN_INVITATION_DAYS),
+    )
+    return invitation, secret
+
+
+def invitation_get_usable(*, secret: str) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("user").filter(secret_digest=digest(secret)).first()
+    )
+    if invitation is None or not invitation.is_usable:
+        raise NotFound(
+            "Ce lien d'invitation n'est plus valable. Demande une nouvelle invitation.",
+            code="invitation_invalid",
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, secret: str, password: str) -> User:
+    """Set the invited user's password and burn the invitation."""
+    invitation = invitation_get_usable(secret=secret)
+    user = invitation.user
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed(exc.messages[0], fields={"password": exc.messages}) from exc
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+    return user
+
+
+def invitation_email_send(*, email: str, link: str, city_name: str) -> None:
+    """Send the invitation link; called after the transaction that created it commits."""
+    send_mail(
+        subject=f"Ton accès à Tremplin {city_name}",
+        message=(
+            f"Bonjour,\n\nUn espace Tremplin a été ouvert pour {city_name}. "
+            f"Choisis ton mot de passe avec ce lien (valable "
+            f"{settings.TREMPLIN_INVITATION_DAYS} jours, utilisable une seule fois) :\n\n"
+            f"{link}\n\nL'équipe Tremplin"
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
+
+
+def token_issue(*, email: str, password: str) -> str:
+    """Check credentials in the current schema and return a new bearer token in clear."""
+    user = authenticate(username=_normalize_email(email), password=password or "")
+    if user is None or not user.is_active:
+        raise ValidationFailed("E-mail ou mot de passe incorrect.", code="invalid_credentials")
+    return token_create(user=user)
+
+
+def token_create(*, user: User) -> str:
+    raw = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, key_digest=digest(raw), prefix=raw[:8])
+    return raw

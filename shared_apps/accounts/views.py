@@ -1,0 +1,44 @@
+"""Sign-in pages on every host, and the invitation page that lets new staff choose a password."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.views import LoginView, LogoutView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from tremplin.errors import ApplicationError
+
+from .forms import EmailAuthenticationForm, SetPasswordForm
+from .services import invitation_accept, invitation_get_usable
+
+
+class SignInView(LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(LogoutView):
+    pass
+
+
+def invitation_view(request: HttpRequest, secret: str) -> HttpResponse:
+    try:
+        invitation = invitation_get_usable(secret=secret)
+    except ApplicationError as exc:
+        return render(
+            request, "accounts/invitation_invalid.html", {"message": exc.message}, status=404
+        )
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(secret=secret, password=form.cleaned_data["password"])
+        except ApplicationError as exc:
+            form.add_error("password", exc.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Ton mot de passe est enregistré. Bienvenue !"))
+            return redirect("/")
+    return render(request, "accounts/invitation.html", {"form": form, "invited": invitation.user})

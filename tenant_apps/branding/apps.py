@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class BrandingConfig(AppConfig):
+    name = "tenant_apps.branding"
+    label = "branding"
+    verbose_name = "Identité visuelle"
+    default_auto_field = "django.db.models.BigAutoField"

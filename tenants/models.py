@@ -1,0 +1,101 @@
+"""The tenancy core: a City owns a PostgreSQL schema; Domains point hosts at it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class CityStatus(models.TextChoices):
+    PROVISIONING = "provisioning", _("En cours de création")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspendue")
+    ARCHIVED = "archived", _("Archivée")
+    FAILED = "failed", _("Échec de création")
+
+
+class City(TenantMixin):
+    """A municipality using Tremplin; its data lives in the schema `schema_name`."""
+
+    name = models.CharField(_("nom"), max_length=120)
+    slug = models.SlugField(_("identifiant"), max_length=40, unique=True)
+    insee = models.CharField(_("code INSEE"), max_length=5, db_index=True)
+    departement = models.CharField(_("département"), max_length=3)
+    region = models.CharField(_("région"), max_length=3)
+    epci = models.CharField(_("EPCI (SIREN)"), max_length=9, blank=True)
+    population = models.PositiveIntegerField(_("population"), default=0)
+    postal_codes = models.JSONField(_("codes postaux"), default=list, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=CityStatus.choices, default=CityStatus.PROVISIONING
+    )
+    admin_email = models.EmailField(_("e-mail du premier administrateur"))
+    provisioning_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    # Schemas are created by tenants.provisioning from a pre-migrated template, never by save().
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("ville")
+        verbose_name_plural = _("villes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def schema_name_for(slug: str) -> str:
+        """Slugs use hyphens, schema names underscores; slugs never contain underscores."""
+        return slug.replace("-", "_")
+
+    @property
+    def is_serving(self) -> bool:
+        return self.status in (CityStatus.ACTIVE, CityStatus.SUSPENDED)
+
+    @property
+    def primary_host(self) -> str:
+        primary = next((d for d in self.domains.all() if d.is_primary), None)
+        return primary.domain if primary else f"{self.slug}.{settings.TREMPLIN_BASE_DOMAIN}"
+
+    @property
+    def url(self) -> str:
+        return build_url(self.primary_host)
+
+
+class Domain(DomainMixin):
+    """A host name answering for a city (`<slug>.<base-domain>` or a custom domain)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_primary", "domain"]
+        verbose_name = _("domaine")
+        verbose_name_plural = _("domaines")
+
+
+def build_url(host: str, path: str = "/") -> str:
+    """An absolute URL on `host`, with the scheme and port this deployment serves."""
+    port = settings.TREMPLIN_URL_PORT
+    netloc = f"{host}:{port}" if port and port not in ("80", "443") else host
+    return f"{settings.TREMPLIN_URL_SCHEME}://{netloc}{path}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which city, for every operator action (kept in public)."""
+
+    actor = models.CharField(max_length=254, help_text="E-mail of the operator, or 'system'.")
+    action = models.CharField(max_length=64)
+    city = models.ForeignKey(City, null=True, blank=True, on_delete=models.SET_NULL)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action}"

@@ -1,0 +1,14 @@
+"""Celery tasks for cities. They take ids and call services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import city_provision_or_fail
+
+
+@shared_task(bind=True, max_retries=2, default_retry_delay=10)
+def provision_city(self, city_id: int, primary_color: str | None = None) -> str:
+    """Create a registered city's schema; safe to run twice (provisioning is idempotent)."""
+    city = city_provision_or_fail(city_id=city_id, primary_color=primary_color)
+    return city.status
