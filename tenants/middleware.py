@@ -9,6 +9,8 @@ from django_tenants.middleware.main import TenantMainMiddleware
 
 from .resolution import host_cache
 
+HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
+
 
 def unknown_host_response(request: HttpRequest) -> HttpResponse:
     html = render_to_string("tenants/unknown_host.html", request=None)
@@ -21,7 +23,8 @@ class CityMiddleware(TenantMainMiddleware):
         # Raw header: Django's get_host() would 400 on odd hosts; we answer 404 to all of them.
         raw_host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
         resolution = host_cache.resolve(raw_host)
-        if resolution.kind == "public":
+        # Probes (load balancers, Kubernetes) call by IP address: health answers on any host.
+        if resolution.kind == "public" or request.path_info in HEALTH_PATHS:
             request.tenant = connection.tenant
             self.setup_url_routing(request, force_public=True)
             return None

@@ -52,15 +52,24 @@ def user_create(
 
 
 @transaction.atomic
-def operator_create_or_update(*, email: str, password: str) -> tuple[User, bool]:
+def operator_create_or_update(
+    *, email: str, password: str, validate_password_strength: bool = True
+) -> tuple[User, bool]:
     """Create a platform operator (public schema), or reset the password of an existing one."""
     user = User.objects.filter(email=_normalize_email(email)).first()
     if user is None:
-        return user_create(email=email, role=Role.OPERATOR, password=password), True
+        user = user_create(
+            email=email,
+            role=Role.OPERATOR,
+            password=password,
+            validate_password_strength=validate_password_strength,
+        )
+        return user, True
     if user.role != Role.OPERATOR:
         raise Conflict("Ce compte existe déjà et n'est pas un compte opérateur.")
     try:
-        validate_password(password, user)
+        if validate_password_strength:
+            validate_password(password, user)
     except ValidationError as exc:
         raise from_django_validation_error(exc) from exc
     user.set_password(password)

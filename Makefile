@@ -1,0 +1,50 @@
+# Tremplin developer commands. Everything runs from .venv; nothing needs Docker or a system service.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: install demo up test lint format bench stop reset clean browsers
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make demo: install, start PostgreSQL + Redis under ./var, onboard the demo cities, run everything.
+demo: $(STAMP)
+	$(BIN)/python manage.py up --demo --port $(PORT)
+
+up: $(STAMP)
+	$(BIN)/python manage.py up --port $(PORT)
+
+## make test: install and run the whole suite (lint first) against the embedded servers.
+test: $(STAMP) lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## make bench: the benchmarks in tests/bench (never part of make test).
+bench: $(STAMP)
+	$(BIN)/python -m pytest tests/bench -p no:randomly -s -q --no-header -o python_files='bench_*.py' $(BENCH_ARGS)
+
+## make stop: stop the embedded servers if something left them running.
+stop: $(STAMP)
+	cd platform && ../$(BIN)/python -m tremplin.devstack stop
+
+## make reset: stop the embedded servers and delete ./var (all local data).
+reset: $(STAMP)
+	cd platform && ../$(BIN)/python -m tremplin.devstack reset
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,74 @@
+"""Demo data for `manage.py up --demo`: the three pilot cities and one login per role.
+
+Idempotent: running it again leaves existing data as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from shared_apps.accounts.models import Role, User
+from shared_apps.accounts.services import operator_create_or_update, user_create
+from tenants.context import in_city
+from tenants.models import build_url
+from tenants.services import city_onboard
+
+DEMO_PASSWORD = "tremplin-demo"  # noqa: S105 - demo data only, printed by `make demo`
+OPERATOR_EMAIL = "operator@tremplin.demo"
+
+
+@dataclass(frozen=True)
+class DemoCity:
+    name: str
+    slug: str
+    insee: str
+    primary_color: str
+
+
+DEMO_CITIES = (
+    DemoCity("Grigny", "grigny", "91286", "#0B5FA5"),
+    DemoCity("Gennevilliers", "gennevilliers", "92036", "#A4262C"),
+    DemoCity("Noisy-le-Sec", "noisy-le-sec", "93053", "#1B6E3A"),
+)
+
+
+def _ensure_user(*, email: str, role: str, display_name: str = "") -> None:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user_create(
+            email=email,
+            role=role,
+            password=DEMO_PASSWORD,
+            display_name=display_name,
+            validate_password_strength=False,
+        )
+    elif not user.has_usable_password():
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+
+
+def demo_seed() -> list[str]:
+    """Create the demo cities and accounts; return lines to print."""
+    operator_create_or_update(
+        email=OPERATOR_EMAIL, password=DEMO_PASSWORD, validate_password_strength=False
+    )
+    lines = [f"Operator console  {build_url(settings.TREMPLIN_BASE_DOMAIN)}  {OPERATOR_EMAIL}"]
+    for demo in DEMO_CITIES:
+        staff_email = f"staff@{demo.slug}.demo"
+        result = city_onboard(
+            name=demo.name,
+            slug=demo.slug,
+            insee=demo.insee,
+            admin_email=staff_email,
+            primary_color=demo.primary_color,
+        )
+        with in_city(result.city):
+            _ensure_user(email=staff_email, role=Role.ADMIN)
+            _ensure_user(email=f"jeune@{demo.slug}.demo", role=Role.YOUTH, display_name="Sam")
+        lines.append(
+            f"{demo.name:<17} {result.city.url}  staff@{demo.slug}.demo / jeune@{demo.slug}.demo"
+        )
+    lines.append(f"Password for every demo login: {DEMO_PASSWORD}")
+    return lines
