@@ -1,7 +1,14 @@
 """Settings for the pytest suite: the same embedded servers, faster and with boundaries replaced."""
 
-from .base import *  # noqa: F403
-from .base import REDIS_URL
+from tremplin import devstack
+
+# Before base settings read DATABASE_URL / REDIS_URL: start (or reuse) the embedded servers.
+# tests/conftest.py stops them at the end of the run if this process started them.
+EMBEDDED_STACK = devstack.EmbeddedStack()
+devstack.export_urls(EMBEDDED_STACK)
+
+from .base import *  # noqa: E402, F403
+from .base import REDIS_URL  # noqa: E402
 
 DEBUG = False
 # Tests use their own Redis database so they never see a running demo's cache or queue.
@@ -16,5 +23,7 @@ CACHES = {
 CELERY_BROKER_URL = TEST_REDIS_URL
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TREMPLIN_BASE_DOMAIN = "localhost"
+TREMPLIN_URL_SCHEME = "http"
 TREMPLIN_URL_PORT = "8000"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -1,0 +1,196 @@
+"""Test harness: real embedded PostgreSQL and Redis, three fixture cities for the whole session,
+every test rolled back, and helpers to talk to a given host.
+
+Fixture cities are named like Zulip names its users: `grigny`, `gennevilliers`, `noisy`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from rest_framework.test import APIClient
+
+from shared_apps.accounts.models import Role, User
+from shared_apps.accounts.services import token_create, user_create
+from tenants import provisioning
+from tenants.context import in_city
+from tenants.models import City
+from tenants.resolution import host_cache
+from tenants.services import city_delete, city_onboard
+
+FIXTURE_CITIES = {
+    "grigny": dict(name="Grigny", slug="grigny", insee="91286", primary_color="#0B5FA5"),
+    "gennevilliers": dict(
+        name="Gennevilliers", slug="gennevilliers", insee="92036", primary_color="#A4262C"
+    ),
+    "noisy": dict(name="Noisy-le-Sec", slug="noisy-le-sec", insee="93053", primary_color="#1B6E3A"),
+}
+PASSWORD = "un mot de passe solide"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the embedded servers if this test run started them: nothing is left running."""
+    stack = getattr(settings, "EMBEDDED_STACK", None)
+    if stack is not None and stack.started:
+        from django.db import connections
+
+        connections.close_all()
+        stack.stop_started()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """After pytest-django migrated public: build the template and onboard the fixture cities."""
+    with django_db_blocker.unblock():
+        cache.clear()  # the tests' own Redis database
+        provisioning.ensure_template()
+        for spec in FIXTURE_CITIES.values():
+            city_onboard(admin_email=f"staff@{spec['slug']}.test", **spec)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_tenancy_state() -> Iterator[None]:
+    """Each test starts in public with an empty host cache (its DB rows are rolled back)."""
+    host_cache.invalidate()
+    yield
+    connection.set_schema_to_public()
+    host_cache.invalidate()
+
+
+def _city(slug: str) -> City:
+    return City.objects.prefetch_related("domains").get(slug=slug)
+
+
+@pytest.fixture
+def grigny(db) -> City:
+    return _city("grigny")
+
+
+@pytest.fixture
+def gennevilliers(db) -> City:
+    return _city("gennevilliers")
+
+
+@pytest.fixture
+def noisy(db) -> City:
+    return _city("noisy-le-sec")
+
+
+def host_of(city: City) -> str:
+    return f"{city.slug}.{settings.TREMPLIN_BASE_DOMAIN}"
+
+
+@pytest.fixture
+def public_host() -> str:
+    return settings.TREMPLIN_BASE_DOMAIN
+
+
+@pytest.fixture
+def client_for():
+    """client_for(city_or_host) -> a Django test Client that sends that Host header."""
+
+    def make(target: City | str) -> Client:
+        host = target if isinstance(target, str) else host_of(target)
+        return Client(HTTP_HOST=host)
+
+    return make
+
+
+@pytest.fixture
+def api_for():
+    """api_for(city_or_host, token=None) -> a DRF APIClient on that host."""
+
+    def make(target: City | str, token: str | None = None) -> APIClient:
+        host = target if isinstance(target, str) else host_of(target)
+        client = APIClient(HTTP_HOST=host)
+        if token:
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def make_user():
+    """make_user(city_or_None, email, role) -> User created in that city's schema (or public)."""
+
+    def make(city: City | None, email: str, role: str = Role.YOUTH) -> User:
+        if city is None:
+            return user_create(email=email, role=role, password=PASSWORD)
+        with in_city(city):
+            return user_create(email=email, role=role, password=PASSWORD)
+
+    return make
+
+
+@pytest.fixture
+def operator(db) -> User:
+    return user_create(email="ops@tremplin.test", role=Role.OPERATOR, password=PASSWORD)
+
+
+@pytest.fixture
+def operator_token(operator: User) -> str:
+    return token_create(user=operator)
+
+
+# Committed data and a real Celery worker, for the few tests whose behaviour crosses processes.
+
+
+@pytest.fixture
+def committed(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Database access without the per-test transaction; removes the cities and operators
+    the test created (never use together with `db`)."""
+    with django_db_blocker.unblock():
+        cities_before = set(City.objects.values_list("pk", flat=True))
+        users_before = set(User.objects.values_list("pk", flat=True))
+        try:
+            yield
+        finally:
+            connection.set_schema_to_public()
+            for city in City.objects.exclude(pk__in=cities_before):
+                city_delete(city=city)
+            User.objects.exclude(pk__in=users_before).delete()
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    return f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen]:
+    """A real `celery worker` process on the test database and the tests' Redis database."""
+    from tremplin.celery import app
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tremplin.settings.test",
+        "DATABASE_URL": _test_database_url(),
+    }
+    app.control.purge()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "tremplin.celery:app", "worker", "--pool", "solo",
+         "--loglevel", "WARNING", "--without-mingle", "--without-gossip", "-n", "pytest@%h"],
+        env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=0.5):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("The Celery worker did not start.")
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -1,0 +1,47 @@
+"""Guards on the project's shape that, once broken, break everything else."""
+
+from __future__ import annotations
+
+import re
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_platform_folder_is_not_a_package():
+    assert (ROOT / "platform" / "tremplin").is_dir()
+    assert not (ROOT / "platform" / "__init__.py").exists()
+
+
+@pytest.mark.django_db
+def test_import_platform_is_the_standard_library_module():
+    import platform
+    import uuid
+
+    import django.conf
+
+    assert django.conf.settings.configured
+    stdlib = Path(sysconfig.get_paths()["stdlib"]).resolve()
+    assert Path(platform.__file__).resolve().parent == stdlib
+    assert platform.system() == "Linux" or sys.platform != "linux"
+    assert uuid.uuid4()  # uuid calls platform.system() on import
+
+
+SCHEMA_SWITCH = re.compile(r"\b(schema_context|tenant_context|set_tenant|set_schema)\(")
+ALLOWED = ("tenants/", "tests/")
+
+
+def test_schema_switching_only_in_tenants_and_tasks():
+    offenders = []
+    for folder in ("platform", "shared_apps", "tenant_apps", "tenants"):
+        for path in (ROOT / folder).rglob("*.py"):
+            rel = path.relative_to(ROOT).as_posix()
+            if rel.startswith(ALLOWED) or path.name == "tasks.py" or "/migrations/" in rel:
+                continue
+            if SCHEMA_SWITCH.search(path.read_text()):
+                offenders.append(rel)
+    assert offenders == [], f"schema switched outside tenants/ or tasks: {offenders}"
