@@ -2,8 +2,8 @@
 """Django's command-line utility for Tremplin.
 
 When DATABASE_URL / REDIS_URL are unset, the embedded PostgreSQL and Redis under ./var/ are
-started first (or reused if already running) and stopped again at exit if this process started
-them. `manage.py up` manages their lifetime itself.
+started first (or reused if already running) and stopped at exit when no other process of the
+project still uses them.
 """
 
 import atexit
@@ -17,12 +17,8 @@ def main() -> None:
 
     stack = devstack.EmbeddedStack()
     devstack.export_urls(stack)
-    if stack.started:
-        atexit.register(stack.stop_started)
-        if len(sys.argv) > 1 and sys.argv[1] == "up":
-            # `up` outlives nothing it started; let it own the servers and stop them itself.
-            atexit.unregister(stack.stop_started)
-            os.environ["TREMPLIN_STACK_OWNER"] = str(os.getpid())
+    # The last process using the embedded servers stops them on its way out.
+    atexit.register(stack.release)
 
     from django.core.management import execute_from_command_line
 

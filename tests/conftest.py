@@ -40,11 +40,11 @@ PASSWORD = "un mot de passe solide"
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Stop the embedded servers if this test run started them: nothing is left running."""
     stack = getattr(settings, "EMBEDDED_STACK", None)
-    if stack is not None and stack.started:
+    if stack is not None and stack.registered:
         from django.db import connections
 
         connections.close_all()
-        stack.stop_started()
+        stack.release()
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +96,7 @@ def public_host() -> str:
 
 
 @pytest.fixture
-def client_for():
+def client_for(db):
     """client_for(city_or_host) -> a Django test Client that sends that Host header."""
 
     def make(target: City | str) -> Client:
@@ -107,7 +107,7 @@ def client_for():
 
 
 @pytest.fixture
-def api_for():
+def api_for(db):
     """api_for(city_or_host, token=None) -> a DRF APIClient on that host."""
 
     def make(target: City | str, token: str | None = None) -> APIClient:
@@ -121,7 +121,7 @@ def api_for():
 
 
 @pytest.fixture
-def make_user():
+def make_user(db):
     """make_user(city_or_None, email, role) -> User created in that city's schema (or public)."""
 
     def make(city: City | None, email: str, role: str = Role.YOUTH) -> User:

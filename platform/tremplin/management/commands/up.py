@@ -38,8 +38,8 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             self.stdout.write("\nStopping…")
         finally:
+            # manage.py releases the embedded servers at exit (stopping them if last user).
             self._stop_children()
-            self._stop_stack()
 
     def _on_sigterm(self, signum, frame) -> None:
         raise KeyboardInterrupt
@@ -103,10 +103,3 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
-
-    def _stop_stack(self) -> None:
-        if os.environ.get("TREMPLIN_STACK_OWNER") == str(os.getpid()):
-            stack = devstack.EmbeddedStack()
-            stack.started = ["redis", "postgres"]
-            stack.stop_started()
-            self.stdout.write("Stopped the embedded PostgreSQL and Redis.")

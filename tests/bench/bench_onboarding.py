@@ -1,0 +1,312 @@
+"""How long a new city's schema takes to create: our copy of the template against
+django-tenants' two standard paths (replaying migrations, and `clone_schema` + `--fake`).
+
+Run by `make bench` only (this file is not a test_*.py). Timings are printed, never asserted;
+what is asserted is that every schema the benchmark builds has the template's tables.
+
+    BENCH_CITIES          cities created by our path (default 100)
+    BENCH_MIGRATE_CITIES  cities created by migrating an empty schema (default 5)
+    BENCH_CLONE_CITIES    cities created by django-tenants' clone_schema (default 10)
+
+The two baseline paths run first, on the smaller catalogue, so their cost is not inflated by our
+100 schemas: the ratios printed are, if anything, unfavourable to our path.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django_tenants.clone import CloneSchema
+from django_tenants.postgresql_backend.base import _check_schema_name
+
+from tenants import provisioning
+from tenants.services import city_onboard
+from tests.tenants.catalog import describe, migrations
+
+T = TypeVar("T")
+PREFIX = "bench_"
+TARGET_MIGRATE_RATIO = 20.0  # migrate path at least 20x slower than ours
+TARGET_CLONE_RATIO = 3.0  # clone path at least 3x slower than ours
+TARGET_GROWTH_RATIO = 1.5  # 100th city at most 1.5x the 10th
+# Real communes for the full onboarding sample (INSEE code, name).
+ONBOARD_SAMPLE = [("91286", "Grigny"), ("92036", "Gennevilliers"), ("93053", "Noisy-le-Sec")]
+
+
+def _env_int(name: str, default: int) -> int:
+    value = int(os.environ.get(name, default))
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1")
+    return value
+
+
+N_OURS = _env_int("BENCH_CITIES", 100)
+N_MIGRATE = _env_int("BENCH_MIGRATE_CITIES", 5)
+N_CLONE = _env_int("BENCH_CLONE_CITIES", 10)
+
+
+@dataclass
+class Series:
+    label: str
+    seconds: list[float] = field(default_factory=list)
+
+    @property
+    def mean(self) -> float:
+        return statistics.fmean(self.seconds)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def window_median(self, first: int, last: int) -> float:
+        """Median of cities first..last, counted from 1 like the report."""
+        return statistics.median(self.seconds[first - 1 : last])
+
+
+def _timed(fn: Callable[[], T]) -> tuple[float, T]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+# Catalogue helpers (outside every timing).
+
+
+def _bench_schemas() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s ORDER BY nspname",
+            [PREFIX.replace("_", r"\_") + "%"],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _drop_bench_schemas() -> None:
+    connection.set_schema_to_public()
+    for name in _bench_schemas():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {provisioning.quote(name)} CASCADE")
+
+
+def _tables(schema: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relkind IN ('r', 'p') ORDER BY c.relname",
+            [schema],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _describe(schema: str) -> dict[str, list[tuple]]:
+    with transaction.atomic():  # describe() uses SET LOCAL
+        return describe(schema)
+
+
+def _catalogue_differences(schema: str, reference: dict[str, list[tuple]]) -> dict[str, int]:
+    """Per catalogue part, how many of the reference's rows `schema` lacks (0 parts omitted)."""
+    described = _describe(schema)
+    return {
+        part: max(len(set(rows) - set(described[part])), 1)
+        for part, rows in reference.items()
+        if described[part] != rows
+    }
+
+
+# The three ways of creating a city's schema.
+
+
+def create_ours(name: str) -> None:
+    with transaction.atomic():
+        provisioning.create_schema_from_template(name)
+
+
+def create_migrated(name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE SCHEMA {provisioning.quote(name)}")
+    provisioning.migrate_schema(name)
+
+
+def create_cloned(name: str) -> None:
+    """TenantMixin.create_schema with TENANT_BASE_SCHEMA set, clone_mode "DATA", in autocommit
+    as `City.save()` would run it (django_tenants/models.py)."""
+    _check_schema_name(name)
+    CloneSchema().clone_schema(provisioning.template_schema(), name, "DATA")
+    call_command(
+        "migrate_schemas",
+        tenant=True,
+        fake=True,
+        schema_name=name,
+        interactive=False,
+        verbosity=0,
+    )
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def bench_db(committed) -> Iterator[None]:
+    """Committed data (the `committed` fixture deletes the City rows onboarded here); every
+    bench_* schema is dropped afterwards, whatever happened."""
+    if connection.in_atomic_block:
+        pytest.fail("The benchmark needs autocommit: do not combine it with `db`.")
+    provisioning.ensure_template()
+    _drop_bench_schemas()  # left over by an interrupted run on a reused database
+    try:
+        yield
+    finally:
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
+        _drop_bench_schemas()
+        assert _bench_schemas() == []
+
+
+def _print_report(
+    *,
+    ours: Series,
+    migrated: Series,
+    cloned: Series,
+    onboard: Series,
+    script_build: float,
+    table_count: int,
+    script_size: int,
+    clone_differences: dict[str, int],
+) -> None:
+    def verdict(ok: bool) -> str:
+        return "PASS" if ok else "MISS"
+
+    n = len(ours.seconds)
+    early_first, early_last = min(8, n), min(12, n)
+    late_first, late_last = max(1, n - 4), n
+    early = ours.window_median(early_first, early_last)
+    late = ours.window_median(late_first, late_last)
+    growth = late / early
+    migrate_ratio = migrated.mean / ours.mean
+    clone_ratio = cloned.mean / ours.mean
+
+    lines = [
+        "",
+        f"Onboarding benchmark — template {provisioning.template_schema()!r}: "
+        f"{table_count} tables, copy script {script_size:,} characters "
+        f"(built once per process in {script_build * 1000:.1f} ms, not counted below)",
+        "",
+        f"{'path':<50} {'cities':>6} {'mean s':>9} {'median s':>9} {'min s':>9} {'max s':>9}",
+        "-" * 96,
+    ]
+    for series in (ours, migrated, cloned, onboard):
+        if not series.seconds:
+            continue
+        lines.append(
+            f"{series.label:<50} {len(series.seconds):>6} {series.mean:>9.4f} "
+            f"{series.median:>9.4f} {min(series.seconds):>9.4f} {max(series.seconds):>9.4f}"
+        )
+    lines += [
+        "",
+        f"{'comparison':<50} {'value':>10} {'target':>10}  result",
+        "-" * 80,
+        f"{'migrate / ours (mean)':<50} {migrate_ratio:>9.1f}x {'>= 20x':>10}  "
+        f"{verdict(migrate_ratio >= TARGET_MIGRATE_RATIO)}",
+        f"{'clone / ours (mean)':<50} {clone_ratio:>9.1f}x {'>= 3x':>10}  "
+        f"{verdict(clone_ratio >= TARGET_CLONE_RATIO)}",
+        f"{f'city 10: median of cities {early_first}-{early_last}, s':<50} {early:>10.4f}",
+        f"{f'city {n}: median of cities {late_first}-{late_last}, s':<50} {late:>10.4f}",
+        f"{f'city {n} / city 10':<50} {growth:>9.2f}x {'<= 1.5x':>10}  "
+        f"{verdict(growth <= TARGET_GROWTH_RATIO)}",
+        "",
+        "ours, median ms per block of 10 cities: "
+        + " ".join(
+            f"{statistics.median(ours.seconds[i : i + 10]) * 1000:.0f}" for i in range(0, n, 10)
+        ),
+        f"migrate / ours (median): {migrated.median / ours.median:.1f}x; "
+        f"clone / ours (median): {cloned.median / ours.median:.1f}x",
+        "Cloned schemas' catalogue vs the template: "
+        + (
+            "identical (columns, constraints, indexes, sequences)"
+            if not clone_differences
+            else "differs: "
+            + ", ".join(f"{n} {part} missing or renamed" for part, n in clone_differences.items())
+        ),
+    ]
+    if n < 100:
+        lines.append(f"(Only {n} cities on our path: 'late' is city {n}, not city 100.)")
+    print("\n".join(lines))
+
+
+def test_onboarding_benchmark(bench_db):
+    template = provisioning.template_schema()
+    assert template == settings.TREMPLIN_TEMPLATE_SCHEMA
+    template_tables = _tables(template)
+    template_catalogue = _describe(template)
+    template_migrations = migrations(template)
+    assert template_tables and template_migrations
+
+    def check_tables(name: str) -> None:
+        assert _tables(name) == template_tables, name
+        assert migrations(name) == template_migrations, name
+
+    # One-off cost per process, kept out of the per-city numbers (the cache is warm already:
+    # the session fixtures onboarded three cities).
+    script_build, _ = _timed(provisioning.build_copy_script)
+    script = provisioning.copy_script()
+
+    # 2. django-tenants' standard path: an empty schema, then every tenant migration.
+    migrated = Series("django-tenants migrate (CREATE SCHEMA + migrate)")
+    for i in range(N_MIGRATE):
+        name = f"{PREFIX}migrate_{i}"
+        migrated.seconds.append(_timed(lambda name=name: create_migrated(name))[0])
+        check_tables(name)
+
+    # 3. django-tenants' clone path: clone_schema(template, DATA) + migrate_schemas --fake.
+    cloned = Series("django-tenants clone_schema + migrate --fake")
+    clone_differences: dict[str, int] = {}
+    for i in range(N_CLONE):
+        name = f"{PREFIX}clone_{i}"
+        cloned.seconds.append(_timed(lambda name=name: create_cloned(name))[0])
+        check_tables(name)
+        for part, count in _catalogue_differences(name, template_catalogue).items():
+            clone_differences[part] = max(count, clone_differences.get(part, 0))
+
+    # 1. Our path, N cities in a row, each in its own transaction.
+    ours = Series("ours: create_schema_from_template")
+    for i in range(N_OURS):
+        name = f"{PREFIX}ours_{i}"
+        ours.seconds.append(_timed(lambda name=name: create_ours(name))[0])
+    for i in range(N_OURS):
+        name = f"{PREFIX}ours_{i}"
+        check_tables(name)
+        assert _catalogue_differences(name, template_catalogue) == {}, name
+
+    # Our full onboarding (validation, City row, domains, schema, branding, first admin) for a
+    # few real communes; the `committed` fixture deletes these cities afterwards.
+    onboard = Series("ours: full city_onboard (incl. schema)")
+    for insee, city_name in ONBOARD_SAMPLE:
+        slug = f"bench-ours-{insee}"
+        seconds, result = _timed(
+            lambda slug=slug, insee=insee, city_name=city_name: city_onboard(
+                name=f"{city_name} (bench)",
+                slug=slug,
+                insee=insee,
+                admin_email=f"admin@{slug}.test",
+            )
+        )
+        onboard.seconds.append(seconds)
+        assert result.created and result.city.schema_name.startswith(PREFIX)
+        check_tables(result.city.schema_name)
+
+    _print_report(
+        ours=ours,
+        migrated=migrated,
+        cloned=cloned,
+        onboard=onboard,
+        script_build=script_build,
+        table_count=script.table_count,
+        script_size=len(script.sql),
+        clone_differences=clone_differences,
+    )
