@@ -78,7 +78,13 @@ def init_sentry(*, dsn: str, environment: str, transport: Any = None) -> None:
     options: dict[str, Any] = {
         "dsn": dsn,
         "environment": environment,
-        "send_default_pii": False,
+        # Supersedes send_default_pii (left at its default, off): no user identity, bodies,
+        # cookies or local variables are collected; before_send scrubs whatever remains.
+        "data_collection": {
+            "user_info": False,
+            "http_bodies": [],
+            "stack_frame_variables": False,
+        },
         "before_send": scrub_event,
         "integrations": [DjangoIntegration(), CeleryIntegration()],
         "traces_sample_rate": 0.0,
