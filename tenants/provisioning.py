@@ -5,7 +5,8 @@ django-tenants path and stamped with a fingerprint of the tenant apps' migration
 rebuilt when that fingerprint changes. From it we derive, once per process, a schema-agnostic SQL
 script (tables, identity sequences, rows such as django_migrations, then constraints and indexes
 with their exact names, so later migrations that refer to them by name keep working). Creating a
-city runs that script in one round trip inside the caller's transaction.
+city runs that script in one round trip inside the caller's transaction, or, faster still,
+renames a spare copy made in advance by a background task (see "Spare schemas" below).
 
 The script is written with unqualified names while `search_path` points at the new schema only
 (then public): references to public tables stay schema-qualified, references inside the city
@@ -19,6 +20,7 @@ import hashlib
 import inspect
 import json
 import threading
+import uuid
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -293,11 +295,19 @@ def copy_script() -> CopyScript:
 
 
 def create_schema_from_template(schema_name: str) -> None:
-    """Create `schema_name` as a copy of the template, inside the caller's transaction."""
+    """Create `schema_name` from the template, inside the caller's transaction: rename a spare
+    copy made in advance if one is ready, else copy the template now."""
     _check_schema_name(schema_name)
-    if schema_name in ("public", template_schema()):
+    if schema_name in ("public", template_schema()) or schema_name.startswith(SPARE_PREFIX):
         raise ProvisioningError(f"Refusing to create reserved schema {schema_name!r}.")
     ensure_template()
+    if _take_spare(schema_name):
+        return
+    copy_template_into(schema_name)
+
+
+def copy_template_into(schema_name: str) -> None:
+    """Copy the template's structure and rows into a new schema, in one round trip."""
     script = copy_script()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -307,6 +317,61 @@ def create_schema_from_template(schema_name: str) -> None:
     # The SET LOCAL lasts until the outermost transaction ends: make django-tenants set the
     # search path again before its next query.
     connection.set_schema_to_public()
+
+
+# Spare schemas: copies of the template made ahead of time (by a Celery task after each
+# onboarding), so that onboarding itself is a rename. Each is stamped with the template's
+# fingerprint; a spare from older migrations is never used, and the next refill drops it.
+SPARE_PREFIX = "_spare_"
+SPARE_COMMENT_PREFIX = "tremplin-spare:"
+
+
+def _spare_names(*, current_only: bool) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nspname, obj_description(oid, 'pg_namespace') FROM pg_namespace "
+            "WHERE nspname LIKE %s ORDER BY nspname",
+            [SPARE_PREFIX.replace("_", r"\_") + "%"],
+        )
+        rows = cursor.fetchall()
+    stamp = SPARE_COMMENT_PREFIX + current_fingerprint()
+    return [name for name, comment in rows if (comment == stamp) == current_only]
+
+
+def _take_spare(schema_name: str) -> bool:
+    """Rename a ready spare to `schema_name` (in the caller's transaction). False if none."""
+    for spare in _spare_names(current_only=True):
+        with connection.cursor() as cursor:
+            # Two onboardings never take the same spare: the lock lasts until commit, and the
+            # spare must still exist once we hold it.
+            cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", [spare])
+            if not cursor.fetchone()[0] or not schema_exists(spare):
+                continue
+            cursor.execute(f"ALTER SCHEMA {quote(spare)} RENAME TO {quote(schema_name)}")
+            cursor.execute(f"COMMENT ON SCHEMA {quote(schema_name)} IS NULL")
+        return True
+    return False
+
+
+def spare_pool_refill(*, size: int | None = None) -> int:
+    """Drop stale spares and copy the template until `size` spares are ready. Returns created."""
+    size = settings.TREMPLIN_SPARE_SCHEMAS if size is None else size
+    ensure_template()
+    for stale in _spare_names(current_only=False):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {quote(stale)} CASCADE")
+    created = 0
+    while len(_spare_names(current_only=True)) < size:
+        name = f"{SPARE_PREFIX}{uuid.uuid4().hex[:12]}"
+        with transaction.atomic():
+            copy_template_into(name)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"COMMENT ON SCHEMA {quote(name)} IS %s",
+                    [SPARE_COMMENT_PREFIX + current_fingerprint()],
+                )
+        created += 1
+    return created
 
 
 def drop_schema(schema_name: str) -> None:
@@ -323,4 +388,5 @@ __all__ = [
     "ensure_template",
     "migrate_schema",
     "schema_exists",
+    "spare_pool_refill",
 ]

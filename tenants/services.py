@@ -187,6 +187,12 @@ def _first_admin_invitation(city: City) -> str | None:
     return link
 
 
+def _refill_spares_later() -> None:
+    from .tasks import refill_spare_schemas
+
+    refill_spare_schemas.delay()
+
+
 @transaction.atomic
 def city_provision(
     *, city: City, primary_color: str | None = None, by: str = SYSTEM_ACTOR
@@ -195,6 +201,8 @@ def city_provision(
     city = City.objects.select_for_update().get(pk=city.pk)
     if not provisioning.schema_exists(city.schema_name):
         provisioning.create_schema_from_template(city.schema_name)
+        if settings.TREMPLIN_SPARE_SCHEMAS:
+            transaction.on_commit(_refill_spares_later)
     with in_city(city):
         branding_initialize(display_name=city.name, primary_color=primary_color)
     link = _first_admin_invitation(city)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from . import provisioning
 from .services import city_provision_or_fail
 
 
@@ -12,3 +13,9 @@ def provision_city(self, city_id: int, primary_color: str | None = None) -> str:
     """Create a registered city's schema; safe to run twice (provisioning is idempotent)."""
     city = city_provision_or_fail(city_id=city_id, primary_color=primary_color)
     return city.status
+
+
+@shared_task(ignore_result=True)
+def refill_spare_schemas() -> int:
+    """Keep copies of the template ready so the next onboardings are a rename."""
+    return provisioning.spare_pool_refill()

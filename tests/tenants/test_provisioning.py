@@ -57,3 +57,35 @@ def test_template_rebuilds_when_migrations_change(db, monkeypatch):
 def test_reserved_or_invalid_schema_names_are_refused(db, name):
     with pytest.raises(Exception):  # noqa: B017 - ProvisioningError or ValidationError
         provisioning.create_schema_from_template(name)
+
+
+def test_spare_schemas_make_onboarding_a_rename(db, settings):
+    settings.TREMPLIN_SPARE_SCHEMAS = 2
+    assert provisioning.spare_pool_refill() == 2
+    spares = provisioning._spare_names(current_only=True)
+    assert len(spares) == 2
+    provisioning.create_schema_from_template("provisioning_from_spare")
+    assert provisioning._spare_names(current_only=True) == spares[1:]
+    assert not provisioning.schema_exists(spares[0])
+    assert describe("provisioning_from_spare") == describe(provisioning.template_schema())
+    assert provisioning.spare_pool_refill() == 1  # topped up again
+
+
+def test_stale_spares_are_never_used_and_get_dropped(db, settings, monkeypatch):
+    settings.TREMPLIN_SPARE_SCHEMAS = 1
+    provisioning.spare_pool_refill()
+    (old,) = provisioning._spare_names(current_only=True)
+    monkeypatch.setitem(provisioning._fingerprint_cache, "value", "newer-migrations")
+    provisioning.ensure_template()
+    provisioning.create_schema_from_template("provisioning_after_change")
+    assert provisioning.schema_exists(old)  # not taken: built from older migrations
+    provisioning.spare_pool_refill()
+    assert not provisioning.schema_exists(old)
+    assert len(provisioning._spare_names(current_only=True)) == 1
+
+
+def test_empty_pool_falls_back_to_copying(db, settings):
+    settings.TREMPLIN_SPARE_SCHEMAS = 0
+    assert provisioning._spare_names(current_only=True) == []
+    provisioning.create_schema_from_template("provisioning_no_spare")
+    assert provisioning.schema_exists("provisioning_no_spare")

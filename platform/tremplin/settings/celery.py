@@ -15,4 +15,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "Europe/Paris"
 # Periodic tasks; each fans out to every active city (see tenants.tasks).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Safety net: each onboarding already triggers a refill.
+    "tenants-refill-spare-schemas": {
+        "task": "tenants.tasks.refill_spare_schemas",
+        "schedule": 600.0,
+    },
+}

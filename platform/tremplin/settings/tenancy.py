@@ -1,6 +1,6 @@
 """Multi-tenancy: one PostgreSQL schema per city (django-tenants)."""
 
-from .env import env_str
+from .env import env_int, env_str
 
 # TENANCY
 TENANT_MODEL = "tenants.City"
@@ -17,3 +17,5 @@ TREMPLIN_URL_PORT = env_str("TREMPLIN_URL_PORT", "8000")
 TREMPLIN_HOST_CACHE_SECONDS = 30
 # Name of the pre-migrated schema new cities are copied from.
 TREMPLIN_TEMPLATE_SCHEMA = "_city_template"
+# Copies of the template kept ready so that onboarding is a schema rename (refilled by Celery).
+TREMPLIN_SPARE_SCHEMAS = env_int("TREMPLIN_SPARE_SCHEMAS", 2)

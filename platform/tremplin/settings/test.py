@@ -28,6 +28,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TREMPLIN_BASE_DOMAIN = "localhost"
 TREMPLIN_URL_SCHEME = "http"
 TREMPLIN_URL_PORT = "8000"
+# No spare schemas unless a test asks for them (tests/tenants/test_provisioning.py).
+TREMPLIN_SPARE_SCHEMAS = 0
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # One test database per run, so two runs (or a run and a benchmark) never drop each other's.
 DATABASES["default"]["TEST"] = {"NAME": f"test_tremplin_{os.getpid()}"}  # noqa: F405

@@ -50,6 +50,7 @@ class Command(BaseCommand):
         if provisioning.ensure_template():
             self.stdout.write("Built the city template schema.")
         call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+        provisioning.spare_pool_refill()
         self.lines = []
         if demo:
             from tremplin.demo import demo_seed
