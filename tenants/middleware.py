@@ -42,3 +42,82 @@ def _tag_error_reports(slug: str) -> None:
     import sentry_sdk
 
     sentry_sdk.get_isolation_scope().set_tag("city", slug)
+
+
+# Paths a suspended city still serves to everyone: sign-in/out (so staff can get in), invitations,
+# static files, health, and the API's token endpoint.
+SUSPENDED_OPEN_PREFIXES = (
+    "/connexion/",
+    "/deconnexion/",
+    "/invitation/",
+    "/static/",
+    "/api/v1/auth/token/",
+    "/healthz",
+    "/readyz",
+)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MAINTENANCE_MESSAGE = (
+    "Ce service est momentanément indisponible. Reviens un peu plus tard, toutes tes "
+    "informations sont conservées."
+)
+READ_ONLY_MESSAGE = (
+    "L'espace de la ville est suspendu : tu peux consulter les données mais pas les modifier. "
+    "Contacte l'équipe Tremplin pour le réactiver."
+)
+
+
+class SuspendedCityMiddleware:
+    """A suspended city: maintenance page (503) for young people and visitors; city staff can
+    read but every unsafe method is refused (403). Costs nothing for an active city.
+
+    Must come after AuthenticationMiddleware. API requests authenticate with a bearer token
+    inside DRF views, so for them (only when the city is suspended) the token is checked here.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .models import City, CityStatus
+
+        city = getattr(request, "tenant", None)
+        if not isinstance(city, City) or city.status != CityStatus.SUSPENDED:
+            return self.get_response(request)
+        if request.path_info.startswith(SUSPENDED_OPEN_PREFIXES):
+            return self.get_response(request)
+        is_api = request.path_info.startswith("/api/")
+        user = _api_user(request) if is_api else getattr(request, "user", None)
+        if not (user is not None and user.is_authenticated and user.is_city_staff):
+            return _refusal(request, is_api, 503, "city_suspended", MAINTENANCE_MESSAGE)
+        if request.method not in SAFE_METHODS:
+            return _refusal(request, is_api, 403, "city_read_only", READ_ONLY_MESSAGE)
+        return self.get_response(request)
+
+
+def _api_user(request: HttpRequest):
+    """The bearer token's user (or the session's), without raising on a bad token."""
+    from rest_framework.exceptions import AuthenticationFailed
+    from rest_framework.request import Request
+
+    from shared_apps.accounts.authentication import BearerTokenAuthentication
+
+    try:
+        found = BearerTokenAuthentication().authenticate(Request(request))
+    except AuthenticationFailed:
+        return None
+    return found[0] if found else getattr(request, "user", None)
+
+
+def _refusal(request, is_api: bool, status: int, code: str, message: str) -> HttpResponse:
+    if is_api:
+        from django.http import JsonResponse
+
+        body = {"error": {"code": code, "message": message, "fields": {}}}
+        response = JsonResponse(body, status=status)
+    else:
+        template = "tenants/maintenance.html" if status == 503 else "tenants/read_only.html"
+        html = render_to_string(template, {"message": message}, request=request)
+        response = HttpResponse(html, status=status)
+    if status == 503:
+        response["Retry-After"] = "3600"
+    return response

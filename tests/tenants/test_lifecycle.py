@@ -1,0 +1,112 @@
+"""City lifecycle: suspend, reactivate, archive, drop — and what each does to the portal."""
+
+from __future__ import annotations
+
+import pytest
+from tremplin.errors import Conflict, ValidationFailed
+
+from shared_apps.accounts.models import Role
+from shared_apps.accounts.services import token_create
+from tenants import provisioning
+from tenants.context import in_city
+from tenants.lifecycle import city_drop, city_reactivate, city_suspend
+from tenants.models import AuditEntry, City, CityStatus, Domain
+from tenants.services import city_onboard
+
+
+def signed_in(client, city, user):
+    """Sessions live in the city's schema: log in from there."""
+    with in_city(city):
+        client.force_login(user)
+    return client
+
+
+def test_suspend_then_reactivate_is_audited_and_idempotent(grigny):
+    city = city_suspend(city=grigny, by="ops@tremplin.test", reason="Impayé")
+    assert city.status == CityStatus.SUSPENDED
+    city_suspend(city=grigny, by="ops@tremplin.test", reason="encore")
+    entries = AuditEntry.objects.filter(city=grigny, action="city.suspended")
+    assert [(e.actor, e.details["reason"]) for e in entries] == [("ops@tremplin.test", "Impayé")]
+    assert city_reactivate(city=grigny, by="ops@tremplin.test").status == CityStatus.ACTIVE
+    city_reactivate(city=grigny, by="ops@tremplin.test")
+    assert AuditEntry.objects.filter(city=grigny, action="city.reactivated").count() == 1
+
+
+def test_invalid_transitions_are_refused(grigny):
+    City.objects.filter(pk=grigny.pk).update(status=CityStatus.ARCHIVED)
+    with pytest.raises(Conflict) as excinfo:
+        city_reactivate(city=grigny, by="ops")
+    assert "réactiver" in excinfo.value.message
+    with pytest.raises(Conflict):
+        city_suspend(city=grigny, by="ops", reason="")
+
+
+def test_suspending_one_city_leaves_the_others_alone(grigny, gennevilliers, client_for):
+    city_suspend(city=grigny, by="ops", reason="test")
+    assert City.objects.get(pk=gennevilliers.pk).status == CityStatus.ACTIVE
+    assert client_for(gennevilliers).get("/").status_code == 200
+    assert client_for(grigny).get("/").status_code == 503
+
+
+def test_suspended_city_shows_maintenance_page_to_youth_and_visitors(grigny, client_for, make_user):
+    city_suspend(city=grigny, by="ops", reason="test")
+    response = client_for(grigny).get("/")
+    assert response.status_code == 503
+    assert "Service en maintenance" in response.content.decode()
+    youth = make_user(grigny, "jeune@grigny.test", Role.YOUTH)
+    client = signed_in(client_for(grigny), grigny, youth)
+    assert client.get("/").status_code == 503
+    # Staff must still be able to sign in.
+    assert client_for(grigny).get("/connexion/").status_code == 200
+
+
+def test_suspended_city_staff_can_read_but_not_write(grigny, client_for, make_user):
+    staff = make_user(grigny, "admin@grigny.test", Role.ADMIN)
+    city_suspend(city=grigny, by="ops", reason="test")
+    client = signed_in(client_for(grigny), grigny, staff)
+    assert client.get("/").status_code == 200
+    refused = client.post("/", {"x": "1"})
+    assert refused.status_code == 403
+    assert "lecture seule" in refused.content.decode().lower() or "pas les modifier" in (
+        refused.content.decode()
+    )
+
+
+def test_suspended_city_api_refuses_youth_and_writes(grigny, api_for, make_user):
+    staff = make_user(grigny, "admin@grigny.test", Role.ADMIN)
+    youth = make_user(grigny, "jeune@grigny.test", Role.YOUTH)
+    with in_city(grigny):
+        staff_token, youth_token = token_create(user=staff), token_create(user=youth)
+    city_suspend(city=grigny, by="ops", reason="test")
+    assert api_for(grigny, staff_token).get("/api/v1/auth/me/").status_code == 200
+    refused = api_for(grigny, staff_token).post("/api/v1/auth/me/", {}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "city_read_only"
+    for token in (youth_token, None, "not-a-token"):
+        answer = api_for(grigny, token).get("/api/v1/auth/me/")
+        assert answer.status_code == 503
+        assert answer.json()["error"]["code"] == "city_suspended"
+
+
+def test_reactivated_city_serves_again(grigny, client_for):
+    city_suspend(city=grigny, by="ops", reason="test")
+    city_reactivate(city=grigny, by="ops")
+    assert client_for(grigny).get("/").status_code == 200
+
+
+def test_drop_requires_the_slug_and_an_archived_city(db):
+    city = city_onboard(name="Sevran", slug="sevran", insee="93071", admin_email="a@s.test").city
+    with pytest.raises(ValidationFailed) as excinfo:
+        city_drop(city=city, by="ops", confirm_slug="sevra")
+    assert excinfo.value.fields["confirm_slug"]
+    with pytest.raises(Conflict):
+        city_drop(city=city, by="ops", confirm_slug="sevran")
+    assert provisioning.schema_exists("sevran")
+    City.objects.filter(pk=city.pk).update(status=CityStatus.ARCHIVED)
+    city_drop(city=city, by="ops@tremplin.test", confirm_slug="sevran")
+    assert not provisioning.schema_exists("sevran")
+    assert not City.objects.filter(slug="sevran").exists()
+    assert not Domain.objects.filter(domain="sevran.localhost").exists()
+    entry = AuditEntry.objects.get(action="city.dropped")
+    assert (entry.actor, entry.details["slug"], entry.city) == ("ops@tremplin.test", "sevran", None)
+    city_drop(city=city, by="ops", confirm_slug="sevran")  # idempotent
