@@ -7,7 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
 
+from .models import build_url
 from .resolution import host_cache
+from .validation import normalize_host
 
 HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
 
@@ -31,11 +33,25 @@ class CityMiddleware(TenantMainMiddleware):
         city = resolution.city
         if city is None or not city.is_serving:
             return unknown_host_response(request)
+        # Every host but the primary one redirects there, same path (domains are prefetched
+        # in the cached City: no query).
+        primary = city.primary_host
+        if normalize_host(raw_host) != primary:
+            return _redirect_to_primary(request, primary)
         request.tenant = city
         connection.set_tenant(city)
         self.setup_url_routing(request)
         _tag_error_reports(city.slug)
         return None
+
+
+def _redirect_to_primary(request: HttpRequest, primary: str) -> HttpResponse:
+    from django.http import HttpResponsePermanentRedirect
+
+    response = HttpResponsePermanentRedirect(build_url(primary, request.get_full_path()))
+    if request.method not in ("GET", "HEAD"):
+        response.status_code = 308  # keeps the method and body (a 301 turns POST into GET)
+    return response
 
 
 def _tag_error_reports(slug: str) -> None:
