@@ -51,6 +51,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "shared_apps.accounts",
     "tenant_apps.branding",
+    "tenant_apps.features",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
