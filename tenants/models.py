@@ -99,3 +99,25 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+
+
+class CityFeature(models.Model):
+    """The operator's side of a feature flag: is `key` allowed for this city (public schema)?
+
+    The city's own side is tenant_apps.features.FeatureSetting; tenants/features.py combines both.
+    """
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="features")
+    key = models.CharField(max_length=40)
+    allowed = models.BooleanField(default=False)
+    updated_by = models.CharField(max_length=254, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["city", "key"], name="tenants_cityfeature_unique")
+        ]
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.city_id}:{self.key}={'allowed' if self.allowed else 'denied'}"

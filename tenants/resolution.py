@@ -57,6 +57,10 @@ class HostCache:
             self._synced_at = now
         return generation
 
+    def generation(self) -> int:
+        """The current generation (changes on every invalidation); at most one cache read/s."""
+        return self._sync()
+
     def resolve(self, host: str) -> Resolution:
         host = normalize_host(host)
         if not host:

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class FeaturesConfig(AppConfig):
+    name = "tenant_apps.features"
+    label = "features"
+    verbose_name = "Fonctionnalités activées par la ville"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401
