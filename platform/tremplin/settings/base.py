@@ -42,6 +42,7 @@ SHARED_APPS = [
     "tremplin",
     "shared_apps.accounts",
     "shared_apps.geo",
+    "shared_apps.national",
 ]
 # Apps whose tables live in every city's schema. accounts, auth and sessions are in both lists:
 # operators live in public, each city's staff and young people in that city's schema.
@@ -52,6 +53,8 @@ TENANT_APPS = [
     "shared_apps.accounts",
     "tenant_apps.branding",
     "tenant_apps.features",
+    "tenant_apps.catalogue",
+    "tenant_apps.staff",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -1,0 +1,245 @@
+"""Writes to a city's catalogue (current schema). Every staff action writes an audit row."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from tremplin.errors import Conflict, NotFound, ValidationFailed, from_django_validation_error
+
+from shared_apps.geo.communes import commune_get
+from tenant_apps.staff.audit import audit_record, diff_snapshots, model_snapshot
+
+from .models import AbstractOffer, NationalOfferSetting, Offer, OfferStatus, Structure
+from .permissions import can_publish, can_write, require
+from .text import unaccent
+from .themes import theme_labels
+
+OFFER_EDITABLE = {
+    f.name
+    for f in Offer._meta.get_fields()
+    if getattr(f, "editable", False) and f.name not in {"id", "search_document", "status"}
+} - {"import_hash", "search_vector", "created_at", "updated_at", "published_at"}
+STRUCTURE_EDITABLE = {
+    f.name
+    for f in Structure._meta.get_fields()
+    if getattr(f, "editable", False) and f.concrete and f.name != "id"
+} - {"import_hash", "created_at", "updated_at"}
+
+
+def search_document_for(offer: AbstractOffer, *, structure_name: str = "") -> str:
+    """Title, summary, theme labels, structure, commune and institution, unaccented."""
+    labels = theme_labels()
+    parts = [offer.title, offer.summary, offer.institution_name, structure_name]
+    parts += [labels.get(code, code.replace("-", " ")) for code in offer.themes or []]
+    if offer.commune_insee:
+        commune = commune_get(offer.commune_insee)
+        if commune is not None:
+            parts.append(commune.name)
+    return unaccent(" ".join(p for p in parts if p))
+
+
+def offer_refresh_search(offer: AbstractOffer) -> None:
+    structure = getattr(offer, "structure", None)
+    offer.search_document = search_document_for(
+        offer, structure_name=structure.name if structure else ""
+    )
+
+
+def _clean(obj) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise from_django_validation_error(exc) from exc
+
+
+def _assign(obj, fields: dict[str, Any], allowed: set[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationFailed(
+            "Champ inconnu.", fields={name: ["Champ inconnu."] for name in sorted(unknown)}
+        )
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+@transaction.atomic
+def offer_create(*, by, fields: dict[str, Any]) -> Offer:
+    """A new draft offer."""
+    require(can_write(by))
+    offer = Offer(status=OfferStatus.DRAFT)
+    _assign(offer, fields, OFFER_EDITABLE)
+    offer_refresh_search(offer)
+    _clean(offer)
+    offer.save()
+    audit_record(actor=by, action="offer.create", obj=offer, diff=model_snapshot(offer))
+    return offer
+
+
+@transaction.atomic
+def offer_update(*, offer: Offer, by, fields: dict[str, Any]) -> Offer:
+    """Edit an offer. Partners may only edit offers that are not published yet."""
+    require(can_write(by))
+    if not can_publish(by) and offer.status not in (OfferStatus.DRAFT, OfferStatus.IN_REVIEW):
+        require(False, "Seule l'équipe de la ville peut modifier une offre publiée.")
+    before = model_snapshot(offer)
+    _assign(offer, fields, OFFER_EDITABLE)
+    offer_refresh_search(offer)
+    _clean(offer)
+    offer.save()
+    diff = diff_snapshots(before, model_snapshot(offer))
+    if diff:
+        audit_record(actor=by, action="offer.update", obj=offer, diff=diff)
+    return offer
+
+
+TRANSITIONS = {
+    # action: (allowed source statuses, target status, needs publish right)
+    "submit": ((OfferStatus.DRAFT,), OfferStatus.IN_REVIEW, False),
+    "publish": (
+        (OfferStatus.DRAFT, OfferStatus.IN_REVIEW, OfferStatus.ARCHIVED),
+        OfferStatus.PUBLISHED,
+        True,
+    ),
+    "archive": (
+        (OfferStatus.DRAFT, OfferStatus.IN_REVIEW, OfferStatus.PUBLISHED),
+        OfferStatus.ARCHIVED,
+        True,
+    ),
+    "reject": ((OfferStatus.IN_REVIEW,), OfferStatus.DRAFT, True),
+}
+ACTION_LABELS = {
+    "submit": "envoyer en relecture",
+    "publish": "publier",
+    "archive": "archiver",
+    "reject": "renvoyer en brouillon",
+}
+
+
+@transaction.atomic
+def offer_transition(*, offer: Offer, by, action: str) -> Offer:
+    """Move an offer along draft → in_review → published → archived."""
+    if action not in TRANSITIONS:
+        raise ValidationFailed("Action inconnue.", fields={"action": ["Action inconnue."]})
+    sources, target, needs_publish = TRANSITIONS[action]
+    require(can_publish(by) if needs_publish else can_write(by))
+    if offer.status not in sources:
+        raise Conflict(
+            f"Impossible de {ACTION_LABELS[action]} une offre au statut "
+            f"« {offer.get_status_display()} »."
+        )
+    if target == OfferStatus.PUBLISHED:
+        _clean(offer)  # never publish an offer that no longer validates
+        offer.published_at = timezone.now()
+    old = offer.status
+    offer.status = target
+    offer.save(update_fields=["status", "published_at", "updated_at"])
+    audit_record(actor=by, action=f"offer.{action}", obj=offer, diff={"status": [old, target]})
+    return offer
+
+
+def offer_submit(*, offer: Offer, by) -> Offer:
+    return offer_transition(offer=offer, by=by, action="submit")
+
+
+def offer_publish(*, offer: Offer, by) -> Offer:
+    return offer_transition(offer=offer, by=by, action="publish")
+
+
+def offer_archive(*, offer: Offer, by) -> Offer:
+    return offer_transition(offer=offer, by=by, action="archive")
+
+
+def offer_bulk_transition(*, ids: list, by, action: str) -> tuple[int, list[str]]:
+    """Apply `action` to each offer; returns (done, French messages for those skipped)."""
+    done, skipped = 0, []
+    for offer in Offer.objects.filter(pk__in=ids).order_by("title"):
+        try:
+            offer_transition(offer=offer, by=by, action=action)
+            done += 1
+        except (Conflict, ValidationFailed) as exc:
+            skipped.append(f"{offer.title} : {exc.message}")
+    return done, skipped
+
+
+@transaction.atomic
+def structure_create(*, by, fields: dict[str, Any]) -> Structure:
+    require(can_publish(by))
+    structure = Structure()
+    _assign(structure, fields, STRUCTURE_EDITABLE)
+    _clean(structure)
+    structure.save()
+    audit_record(actor=by, action="structure.create", obj=structure, diff=model_snapshot(structure))
+    return structure
+
+
+def _refresh_offers_of(structure: Structure) -> None:
+    for offer in structure.offers.all():
+        offer_refresh_search(offer)
+        Offer.objects.filter(pk=offer.pk).update(search_document=offer.search_document)
+
+
+@transaction.atomic
+def structure_update(*, structure: Structure, by, fields: dict[str, Any]) -> Structure:
+    require(can_publish(by))
+    before = model_snapshot(structure)
+    old_places = structure.places_available
+    _assign(structure, fields, STRUCTURE_EDITABLE)
+    if structure.places_available != old_places:
+        structure.places_updated_at = timezone.now()
+    _clean(structure)
+    structure.save()
+    if before.get("name") != structure.name:
+        _refresh_offers_of(structure)
+    diff = diff_snapshots(before, model_snapshot(structure))
+    if diff:
+        audit_record(actor=by, action="structure.update", obj=structure, diff=diff)
+    return structure
+
+
+def structure_places_update(*, structure: Structure, by, places_available: int | None) -> Structure:
+    """Staff keep the 'places available' figure current."""
+    return structure_update(
+        structure=structure, by=by, fields={"places_available": places_available}
+    )
+
+
+@transaction.atomic
+def national_offer_setting_update(
+    *,
+    national_offer_id: uuid.UUID,
+    by,
+    hidden: bool | None = None,
+    pinned: bool | None = None,
+    local_note: str | None = None,
+) -> NationalOfferSetting:
+    """Hide, pin or annotate a national offer for this city only."""
+    from shared_apps.national.models import NationalOffer
+
+    require(can_publish(by))
+    national = NationalOffer.objects.filter(pk=national_offer_id).first()
+    if national is None:
+        raise NotFound("Cette offre nationale n'existe pas.")
+    setting, _ = NationalOfferSetting.objects.get_or_create(national_offer_id=national_offer_id)
+    before = model_snapshot(setting, ["hidden", "pinned", "local_note"])
+    if hidden is not None:
+        setting.hidden = hidden
+    if pinned is not None:
+        setting.pinned = pinned
+    if local_note is not None:
+        setting.local_note = local_note.strip()
+    setting.save()
+    diff = diff_snapshots(before, model_snapshot(setting, ["hidden", "pinned", "local_note"]))
+    if diff:
+        audit_record(
+            actor=by,
+            action="national.setting",
+            object_type="nationaloffer",
+            object_id=str(national_offer_id),
+            label=national.title,
+            diff=diff,
+        )
+    return setting
