@@ -1,6 +1,6 @@
 """URL map of a city's host (<slug>.<base-domain>, the city's schema)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from tenant_apps.branding.views import city_home
 
@@ -8,5 +8,9 @@ from .urls_common import common_patterns, handler400, handler404, handler500  # 
 
 urlpatterns = [
     path("", city_home, name="home"),
+    path("", include("tenant_apps.catalogue.urls")),
+    path("api/v1/", include("tenant_apps.catalogue.api_urls")),
+    path("", include("tenant_apps.matching.urls")),
+    path("api/v1/", include("tenant_apps.matching.api_urls")),
     *common_patterns(urlconf="tremplin.urls_tenant"),
 ]

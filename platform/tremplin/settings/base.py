@@ -55,6 +55,7 @@ TENANT_APPS = [
     "tenant_apps.features",
     "tenant_apps.catalogue",
     "tenant_apps.staff",
+    "tenant_apps.matching",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("advisors/", api.AdvisorListApi.as_view(), name="api-advisor-list"),
+    path("advisors/<int:advisor_id>/", api.AdvisorDetailApi.as_view(), name="api-advisor-detail"),
+    path("advisors/slots/<int:slot_id>/book/", api.SlotBookApi.as_view(), name="api-slot-book"),
+    path("me/bookings/", api.MyBookingsApi.as_view(), name="api-my-bookings"),
+    path(
+        "me/bookings/<int:booking_id>/cancel/",
+        api.BookingCancelApi.as_view(),
+        name="api-booking-cancel",
+    ),
+    path("me/inbox/", api.MyInboxApi.as_view(), name="api-my-inbox"),
+    path("staff/advisors/", api.StaffAdvisorCreateApi.as_view(), name="api-staff-advisor-create"),
+    path(
+        "staff/advisors/<int:advisor_id>/slots/",
+        api.StaffSlotCreateApi.as_view(),
+        name="api-staff-slot-create",
+    ),
+]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class MatchingConfig(AppConfig):
+    name = "tenant_apps.matching"
+    label = "matching"
+    verbose_name = "Accompagnement et recommandations"
+    default_auto_field = "django.db.models.BigAutoField"

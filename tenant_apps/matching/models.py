@@ -1,0 +1,124 @@
+"""Advisors and mentors with bookable slots, and the young person's inbox (city schema)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AdvisorKind(models.TextChoices):
+    ADVISOR = "advisor", _("Conseiller·ère")  # "choisir son accompagnateur"
+    MENTOR = "mentor", _("Mentor (un·e pro qui partage son métier)")  # "adopte un pro"
+
+
+class MeetingFormat(models.TextChoices):
+    INDIVIDUAL = "individuel", _("En individuel")
+    COLLECTIVE = "collectif", _("En groupe")
+    COFFEE = "cafe", _("Autour d'un café")
+    ONLINE = "en_ligne", _("En ligne")
+
+
+class Advisor(models.Model):
+    kind = models.CharField(_("type"), max_length=10, choices=AdvisorKind.choices)
+    display_name = models.CharField(_("nom affiché"), max_length=80)
+    organisation = models.CharField(_("structure ou entreprise"), max_length=120)
+    job_title = models.CharField(_("métier ou fonction"), max_length=120, blank=True)
+    bio = models.TextField(_("présentation courte"), max_length=1200)
+    video_url = models.URLField(_("vidéo de présentation"), blank=True)
+    topics = models.JSONField(_("sujets (thématiques)"), default=list, blank=True)
+    freins = models.JSONField(_("freins sur lesquels il ou elle aide"), default=list, blank=True)
+    languages = models.JSONField(_("langues"), default=list, blank=True)
+    formats = models.JSONField(_("formats"), default=list, blank=True)
+    location = models.CharField(_("lieu des rendez-vous"), max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Slot(models.Model):
+    advisor = models.ForeignKey(Advisor, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    format = models.CharField(max_length=12, choices=MeetingFormat.choices)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"
+            ),
+            models.UniqueConstraint(fields=["advisor", "starts_at"], name="slot_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.advisor} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Booking(models.Model):
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="bookings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings"
+    )
+    message = models.TextField(_("ce dont tu veux parler"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    canceled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["slot__starts_at"]
+        constraints = [
+            # The database, not the code, guarantees one live booking per slot: two people
+            # clicking at the same instant cannot both get it.
+            models.UniqueConstraint(
+                fields=["slot"], condition=Q(canceled_at__isnull=True), name="booking_one_per_slot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.slot}"
+
+
+class InboxMessage(models.Model):
+    """An in-app notification ("un nouveau job près de chez toi")."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox"
+    )
+    title = models.CharField(max_length=160)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    offer_id = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "offer_id"], name="inbox_once_per_offer")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationSettings(models.Model):
+    """A young person's choices: weekly digest e-mail, and the token of the unsubscribe link."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    weekly_digest = models.BooleanField(
+        _("recevoir le résumé de la semaine par e-mail"), default=False
+    )
+    unsubscribe_token = models.CharField(max_length=43, unique=True)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Notifications of {self.user}"

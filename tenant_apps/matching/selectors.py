@@ -1,0 +1,54 @@
+"""Reads for advisors and bookings (current city schema)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from shared_apps.accounts.models import User
+
+from .models import Advisor, Booking, Slot
+
+
+def advisor_list(
+    *,
+    kind: str | None = None,
+    topic: str | None = None,
+    format: str | None = None,  # noqa: A002
+) -> QuerySet[Advisor]:
+    advisors = Advisor.objects.filter(is_active=True)
+    if kind:
+        advisors = advisors.filter(kind=kind)
+    if topic:
+        advisors = advisors.filter(topics__contains=[topic])
+    if format:
+        advisors = advisors.filter(formats__contains=[format])
+    return advisors
+
+
+def advisor_suggestions(
+    *, interests: Iterable[str], freins: Iterable[str], limit: int = 3
+) -> list[Advisor]:
+    """Advisors whose topics or freins meet the young person's, best overlap first."""
+    interests, freins = set(interests), set(freins)
+    scored = []
+    for advisor in advisor_list():
+        score = 2 * len(freins & set(advisor.freins)) + len(interests & set(advisor.topics))
+        if score:
+            scored.append((-score, advisor.display_name, advisor))
+    return [advisor for *_key, advisor in sorted(scored, key=lambda row: row[:2])][:limit]
+
+
+def slots_free(*, advisor: Advisor) -> QuerySet[Slot]:
+    """Future slots nobody holds."""
+    taken = Booking.objects.filter(slot=OuterRef("pk"), canceled_at__isnull=True)
+    return advisor.slots.filter(starts_at__gt=timezone.now()).exclude(Exists(taken))
+
+
+def bookings_for(*, user: User, upcoming_only: bool = False) -> QuerySet[Booking]:
+    bookings = Booking.objects.filter(user=user).select_related("slot__advisor")
+    if upcoming_only:
+        bookings = bookings.filter(Q(canceled_at__isnull=True), slot__starts_at__gt=timezone.now())
+    return bookings

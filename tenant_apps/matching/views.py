@@ -1,0 +1,80 @@
+"""Pages: choose an advisor or a mentor, book a slot, see and cancel my appointments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from tremplin.errors import ApplicationError
+
+from . import selectors, services
+from .models import AdvisorKind
+
+
+def advisor_list_view(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("type")
+    kind = kind if kind in AdvisorKind.values else None
+    return render(
+        request,
+        "matching/advisor_list.html",
+        {"advisors": selectors.advisor_list(kind=kind), "kind": kind, "kinds": AdvisorKind},
+    )
+
+
+def advisor_detail_view(request: HttpRequest, advisor_id: int) -> HttpResponse:
+    advisor = selectors.advisor_list().filter(pk=advisor_id).first()
+    if advisor is None:
+        raise Http404
+    return render(
+        request,
+        "matching/advisor_detail.html",
+        {"advisor": advisor, "slots": selectors.slots_free(advisor=advisor)},
+    )
+
+
+@login_required
+@require_POST
+def slot_book_view(request: HttpRequest, slot_id: int) -> HttpResponse:
+    try:
+        services.booking_create(
+            slot_id=slot_id, user=request.user, message=request.POST.get("message", "")
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(request.POST.get("back") or "matching:advisors")
+    messages.success(request, "C'est réservé ! Tu retrouves ton rendez-vous ci-dessous.")
+    return redirect("matching:my-bookings")
+
+
+@login_required
+def my_bookings_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "matching/my_bookings.html",
+        {"bookings": selectors.bookings_for(user=request.user)},
+    )
+
+
+@login_required
+@require_POST
+def booking_cancel_view(request: HttpRequest, booking_id: int) -> HttpResponse:
+    try:
+        services.booking_cancel(booking_id=booking_id, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Rendez-vous annulé. Le créneau est de nouveau libre.")
+    return redirect("matching:my-bookings")
+
+
+def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a one-button page (mail scanners follow links); POST unsubscribes."""
+    if request.method == "POST":
+        try:
+            services.digest_unsubscribe(token=token)
+        except ApplicationError as exc:
+            return render(request, "matching/unsubscribe.html", {"error": exc.message}, status=404)
+        return render(request, "matching/unsubscribe.html", {"done": True})
+    return render(request, "matching/unsubscribe.html", {"token": token})
