@@ -1,0 +1,84 @@
+"""Public catalogue pages on a city host (thin: the youth portal builds around them) and the
+city's iCalendar feed of events."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from tremplin.api import current_city
+
+from .api import OfferFiltersSerializer
+from .ical import events_to_ics
+from .models import OfferKind
+from .selectors import OfferFilters, event_list_for_city, offer_get_for_city, offer_list_for_city
+from .themes import theme_choices, theme_labels
+
+
+def _city_or_404(request: HttpRequest):
+    city = current_city(request)
+    if city is None:
+        raise Http404
+    return city
+
+
+def offer_list_page(request: HttpRequest) -> HttpResponse:
+    """Search form and results; works without JavaScript (GET form)."""
+    _city_or_404(request)
+    params = OfferFiltersSerializer(data=request.GET)
+    errors = {}
+    if params.is_valid():
+        filters = params.to_filters()
+    else:
+        errors = params.errors
+        filters = OfferFilters()
+    page = Paginator(offer_list_for_city(filters=filters), 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "catalogue/offer_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "errors": errors,
+            "kinds": OfferKind.choices,
+            "themes": theme_choices(),
+            "theme_labels": theme_labels(),
+            "query": query.urlencode(),
+            "form": request.GET,
+        },
+    )
+
+
+def offer_detail_page(request: HttpRequest, offer_id) -> HttpResponse:
+    _city_or_404(request)
+    hit = offer_get_for_city(offer_id=offer_id)
+    if hit is None:
+        raise Http404
+    labels = theme_labels()
+    return render(
+        request,
+        "catalogue/offer_detail.html",
+        {
+            "hit": hit,
+            "offer": hit.offer,
+            "theme_names": [labels.get(t, t) for t in hit.offer.themes],
+            "now": timezone.now(),
+        },
+    )
+
+
+def agenda_ics(request: HttpRequest) -> HttpResponse:
+    """The city's published events as an iCalendar feed (subscribe from any calendar app)."""
+    city = _city_or_404(request)
+    body = events_to_ics(
+        hits=event_list_for_city(),
+        calendar_name=f"Agenda jeunesse - {city.name}",
+        host=request.get_host().split(":")[0],
+        url_for=lambda hit: request.build_absolute_uri(f"/offres/{hit.offer.pk}/"),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="agenda.ics"'
+    return response
