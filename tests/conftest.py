@@ -60,11 +60,15 @@ def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _fresh_tenancy_state() -> Iterator[None]:
-    """Each test starts in public with an empty host cache (its DB rows are rolled back)."""
+    """Each test starts in public with empty process caches (its DB rows are rolled back)."""
+    from tenant_apps.matching.candidates import candidate_cache
+
     host_cache.invalidate()
+    candidate_cache.invalidate()
     yield
     connection.set_schema_to_public()
     host_cache.invalidate()
+    candidate_cache.invalidate()
 
 
 def _city(slug: str) -> City:

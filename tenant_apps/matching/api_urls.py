@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, rights_api
 
 urlpatterns = [
     path("advisors/", api.AdvisorListApi.as_view(), name="api-advisor-list"),
@@ -13,6 +13,14 @@ urlpatterns = [
         name="api-booking-cancel",
     ),
     path("me/inbox/", api.MyInboxApi.as_view(), name="api-my-inbox"),
+    path("me/rights/", rights_api.MyRightsApi.as_view(), name="api-my-rights"),
+    path(
+        "me/rights/<str:offer_id>/claim/",
+        rights_api.RightClaimApi.as_view(),
+        name="api-right-claim",
+    ),
+    path("rights/evaluate/", rights_api.RightsEvaluateApi.as_view(), name="api-rights-evaluate"),
+    path("me/feed/", rights_api.MyFeedApi.as_view(), name="api-my-feed"),
     path("staff/advisors/", api.StaffAdvisorCreateApi.as_view(), name="api-staff-advisor-create"),
     path(
         "staff/advisors/<int:advisor_id>/slots/",

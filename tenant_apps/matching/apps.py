@@ -6,3 +6,6 @@ class MatchingConfig(AppConfig):
     label = "matching"
     verbose_name = "Accompagnement et recommandations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - cached candidates follow catalogue changes

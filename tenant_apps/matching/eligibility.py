@@ -242,6 +242,13 @@ def _boursier(condition, profile, _institution) -> Truth:
     return TRUE if profile.boursier else FALSE
 
 
+def _situation(condition, profile, _institution) -> Truth:
+    """Our own condition (offers published by staff): the situation is one of `values`."""
+    if profile.situation is None:
+        return unknown("situation")
+    return TRUE if profile.situation in _codes(condition) else FALSE
+
+
 def _excluded_epcis(condition, profile, _institution) -> Truth:
     if profile.epci is None:
         return unknown("commune_insee")
@@ -302,6 +309,9 @@ CONDITIONS: dict[str, Callable[..., Truth]] = {
     "parent": _bool("parent"),
     "taux_incapacite": _numeric_fact("taux_incapacite"),
     "not": _not,
+    # Tremplin's own, written from an offer's audience fields (see matching/candidates.py).
+    "situation": _situation,
+    "qpv": _bool("qpv"),
 }
 SUPPORTED_CONDITIONS = frozenset(CONDITIONS)
 

@@ -122,3 +122,19 @@ class NotificationSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Notifications of {self.user}"
+
+
+class RightClaim(models.Model):
+    """A young person said they asked for an aid ("j'ai fait ma demande"): a right opened."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="right_claims"
+    )
+    offer_id = models.UUIDField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "offer_id"], name="claim_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} claimed {self.offer_id}"

@@ -128,3 +128,16 @@ def digest_unsubscribe(*, token: str) -> NotificationSettings:
     row.weekly_digest = False
     row.save(update_fields=["weekly_digest"])
     return row
+
+
+def right_claim(*, user: User, offer_id) -> None:
+    """Remember that this person asked for this aid (idempotent)."""
+    from .models import RightClaim
+
+    RightClaim.objects.get_or_create(user=user, offer_id=offer_id)
+
+
+def right_unclaim(*, user: User, offer_id) -> None:
+    from .models import RightClaim
+
+    RightClaim.objects.filter(user=user, offer_id=offer_id).delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rights_views, views
 
 app_name = "matching"
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("mes-rendez-vous/", views.my_bookings_view, name="my-bookings"),
     path("mes-rendez-vous/<int:booking_id>/annuler/", views.booking_cancel_view, name="cancel"),
     path("desabonnement/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
+    path("mes-droits/", rights_views.rights_view, name="rights"),
+    path("mes-droits/<uuid:offer_id>/demande/", rights_views.right_claim_view, name="claim"),
+    path("pour-toi/", rights_views.feed_view, name="feed"),
 ]
