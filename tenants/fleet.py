@@ -1,0 +1,346 @@
+"""Fleet migrations: bring every city schema (and the onboarding template) up to date.
+
+`migrate_fleet` (the command is a thin wrapper):
+
+1. takes a PostgreSQL advisory lock on a connection of its own, so two runs never overlap;
+2. finds the schemas with pending tenant migrations in ONE statement: a UNION ALL over every
+   city schema and the template, each branch listing the tenant-app migrations on disk that
+   its `django_migrations` table lacks;
+3. migrates only those, in N forked worker processes, each with its own database connection.
+   A worker keeps one connection and one rendered project state per "applied set" for all the
+   schemas it handles, instead of paying django-tenants' per-schema cost (a new connection, a
+   new migration loader, the whole project state rendered twice) for each of them;
+4. records a failure (its first error line) and carries on with the other schemas;
+5. stamps the template with the migrations' fingerprint once it is up to date, so onboarding
+   keeps copying it instead of rebuilding it.
+
+Every migration runs in its own transaction and is recorded as it commits, so a re-run resumes
+where a failed or interrupted run stopped: schemas already up to date are not touched.
+
+Pending means "a tenant-app migration on disk is not recorded in the schema". Migrations of
+public-only apps are recorded (as no-ops) in city schemas by whatever migration run comes next;
+they never make a city pending on their own.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+
+from django.apps import apps as global_apps
+from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.migrations.state import ModelState, ProjectState
+
+from . import provisioning
+from .models import City
+from .provisioning import quote
+
+# Arbitrary constant for pg_try_advisory_lock: one fleet migration at a time, across machines.
+FLEET_LOCK_KEY = 7_351_020_002
+
+MIGRATED = "migrated"
+FAILED = "failed"
+
+
+class FleetLocked(RuntimeError):
+    """Another fleet migration holds the lock."""
+
+
+@dataclass(frozen=True)
+class SchemaOutcome:
+    schema: str
+    status: str  # MIGRATED or FAILED
+    applied: tuple[str, ...] = ()
+    error: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class FleetReport:
+    checked: int = 0
+    up_to_date: list[str] = field(default_factory=list)
+    outcomes: list[SchemaOutcome] = field(default_factory=list)
+    template_stamped: bool = False
+    seconds: float = 0.0
+
+    @property
+    def migrated(self) -> list[SchemaOutcome]:
+        return [o for o in self.outcomes if o.status == MIGRATED]
+
+    @property
+    def failed(self) -> list[SchemaOutcome]:
+        return [o for o in self.outcomes if o.status == FAILED]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+# Which schemas, and what is pending in them.
+
+
+def tenant_migrations_on_disk() -> list[tuple[str, str]]:
+    """(app_label, name) of every migration of a tenant app, as the loader sees it."""
+    labels = provisioning._tenant_app_labels()
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return sorted(key for key in loader.disk_migrations if key[0] in labels)
+
+
+@dataclass(frozen=True)
+class FleetSchema:
+    name: str
+    has_migrations_table: bool
+
+
+def fleet_schemas() -> list[FleetSchema]:
+    """The template (first) and every city whose schema exists."""
+    template = provisioning.template_schema()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n.nspname, "
+            "to_regclass(quote_ident(n.nspname) || '.django_migrations') IS NOT NULL "
+            "FROM pg_namespace n WHERE n.nspname <> 'public' AND (n.nspname = %s "
+            f"OR n.nspname IN (SELECT schema_name FROM {City._meta.db_table})) "
+            "ORDER BY n.nspname <> %s, n.nspname",
+            [template, template],
+        )
+        return [FleetSchema(name, has_table) for name, has_table in cursor.fetchall()]
+
+
+def pending_by_schema(
+    schemas: Iterable[FleetSchema], disk: list[tuple[str, str]] | None = None
+) -> dict[str, list[str]]:
+    """{schema: ["app.name", ...]} for every schema with pending migrations, in one query.
+
+    A schema without a django_migrations table has everything pending.
+    """
+    disk = tenant_migrations_on_disk() if disk is None else disk
+    schemas = list(schemas)
+    everything = [f"{app}.{name}" for app, name in disk]
+    pending = {s.name: everything for s in schemas if not s.has_migrations_table and disk}
+    queried = [s.name for s in schemas if s.has_migrations_table]
+    if not queried or not disk:
+        return pending
+    branches = [
+        "SELECT %s::text, array(SELECT d.app || '.' || d.name FROM disk d WHERE NOT EXISTS ("
+        f"SELECT 1 FROM {quote(name)}.django_migrations m "
+        "WHERE m.app = d.app AND m.name = d.name) ORDER BY 1)"
+        for name in queried
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH disk(app, name) AS (SELECT * FROM unnest(%s::text[], %s::text[])) "
+            + " UNION ALL ".join(branches),
+            [[app for app, _ in disk], [name for _, name in disk], *queried],
+        )
+        pending.update({name: missing for name, missing in cursor.fetchall() if missing})
+    return pending
+
+
+# Migrating one schema (in a worker process).
+
+# Project states before migrating, by the set of migrations already applied: the schemas of a
+# fleet are nearly all at the same point, so each worker renders the state once.
+_state_cache: dict[frozenset, ProjectState] = {}
+
+
+def _pre_migrate_state(executor: MigrationExecutor) -> ProjectState:
+    key = frozenset(executor.loader.applied_migrations)
+    state = _state_cache.get(key)
+    if state is None:
+        state = executor._create_project_state(with_applied_migrations=True)
+        state.apps  # noqa: B018 - render once, clones share the rendering
+        _state_cache.clear()  # keep one: fleets are homogeneous, states are large
+        _state_cache[key] = state
+    return state
+
+
+def migrate_one_schema(schema_name: str) -> tuple[str, ...]:
+    """Apply every unapplied migration to `schema_name` on the current connection.
+
+    What Django's `migrate` does, as django-tenants runs it for one schema (the tenant router
+    decides which operations touch the schema; all are recorded), minus the per-schema
+    reconnect and re-rendering. Returns the applied migrations.
+    """
+    # The recorder must see the schema's own django_migrations, never public's.
+    connection.set_schema(schema_name, include_public=False)
+    MigrationRecorder(connection).ensure_schema()
+    connection.set_schema(schema_name)
+    try:
+        # A new loader per schema: pre_migrate handlers edit Migration objects in place.
+        executor = MigrationExecutor(connection)
+        executor.loader.check_consistent_history(connection)
+        targets = executor.loader.graph.leaf_nodes()
+        plan = executor.migration_plan(targets)
+        if not plan:
+            return ()
+        pre_state = _pre_migrate_state(executor)
+        emit_pre_migrate_signal(0, False, connection.alias, apps=pre_state.apps.clone(), plan=plan)
+        post_state = executor.migrate(targets, plan=plan, state=pre_state.clone())
+        post_state.clear_delayed_apps_cache()
+        post_apps = post_state.apps
+        with post_apps.bulk_update():
+            model_keys = []
+            for model_state in post_apps.real_models:
+                key = model_state.app_label, model_state.name_lower
+                model_keys.append(key)
+                post_apps.unregister_model(*key)
+        post_apps.render_multiple(
+            [ModelState.from_model(global_apps.get_model(*key)) for key in model_keys]
+        )
+        # Content types and permissions of new models, in this schema.
+        emit_post_migrate_signal(0, False, connection.alias, apps=post_apps, plan=plan)
+        return tuple(f"{m.app_label}.{m.name}" for m, backwards in plan if not backwards)
+    finally:
+        connection.set_schema_to_public()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}".strip()
+
+
+def _migrate_in_worker(schema_name: str) -> SchemaOutcome:
+    started = time.monotonic()
+    try:
+        applied = migrate_one_schema(schema_name)
+    except Exception as exc:  # one city's failure is reported, never raised
+        if not connection.is_usable():
+            connection.close()
+        return SchemaOutcome(
+            schema=schema_name,
+            status=FAILED,
+            error=_first_line(exc),
+            seconds=time.monotonic() - started,
+        )
+    return SchemaOutcome(
+        schema=schema_name,
+        status=MIGRATED,
+        applied=applied,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _worker_init() -> None:
+    """Forget (without closing) connections inherited from the parent: they are its own."""
+    for conn in connections.all(initialized_only=True):
+        conn.connection = None
+    _state_cache.clear()
+
+
+# The run.
+
+
+class _FleetLock:
+    """A session-level advisory lock on a connection of its own, held for the whole run."""
+
+    def __init__(self) -> None:
+        self.conn = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def __enter__(self) -> _FleetLock:
+        with self.conn.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [FLEET_LOCK_KEY])
+            acquired = cursor.fetchone()[0]
+        if not acquired:
+            self.conn.close()
+            raise FleetLocked(
+                "Another fleet migration is running (advisory lock held); try again when it ends."
+            )
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            with self.conn.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [FLEET_LOCK_KEY])
+        finally:
+            self.conn.close()
+
+
+def default_parallel() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def _run_pool(
+    schemas: list[str], parallel: int, on_outcome: Callable[[SchemaOutcome], None]
+) -> list[SchemaOutcome]:
+    # Children are forked: they inherit settings (tests override some) and loaded code, and
+    # must not share the parent's connection.
+    connection.close()
+    outcomes: list[SchemaOutcome] = []
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=min(parallel, len(schemas)), mp_context=context, initializer=_worker_init
+    ) as pool:
+        futures = {pool.submit(_migrate_in_worker, schema): schema for schema in schemas}
+        for future in as_completed(futures):
+            try:
+                outcome = future.result()
+            except BrokenProcessPool as exc:  # a worker died (killed, out of memory)
+                outcome = SchemaOutcome(
+                    schema=futures[future], status=FAILED, error=_first_line(exc)
+                )
+            outcomes.append(outcome)
+            on_outcome(outcome)
+    return outcomes
+
+
+def migrate_fleet(
+    *,
+    parallel: int | None = None,
+    on_outcome: Callable[[SchemaOutcome], None] | None = None,
+) -> FleetReport:
+    """Migrate every schema with pending tenant migrations. Raises FleetLocked if a run is
+    already going on; failures of single schemas are in the report, never raised."""
+    started = time.monotonic()
+    parallel = default_parallel() if parallel is None else max(1, parallel)
+    on_outcome = on_outcome or (lambda outcome: None)
+    report = FleetReport()
+    with _FleetLock():
+        template = provisioning.template_schema()
+        if not provisioning.schema_exists(template):
+            provisioning.ensure_template()
+        schemas = fleet_schemas()
+        report.checked = len(schemas)
+        pending = pending_by_schema(schemas)
+        report.up_to_date = [s.name for s in schemas if s.name not in pending]
+        if pending:
+            report.outcomes = _run_pool(list(pending), parallel, on_outcome)
+        template_failed = any(o.schema == template for o in report.failed)
+        if not template_failed and not provisioning.template_is_current():
+            if template in pending and not pending_by_schema([FleetSchema(template, True)]):
+                _stamp_template()
+            else:  # up to date, yet stamped for other sources: a migration file was edited
+                provisioning.ensure_template(force=True)
+            report.template_stamped = True
+    report.outcomes.sort(key=lambda o: o.schema)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _stamp_template() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"COMMENT ON SCHEMA {quote(provisioning.template_schema())} IS %s",
+            [provisioning.TEMPLATE_COMMENT_PREFIX + provisioning.current_fingerprint()],
+        )
+    provisioning._script_cache.clear()
+
+
+__all__ = [
+    "FleetLocked",
+    "FleetReport",
+    "FleetSchema",
+    "SchemaOutcome",
+    "fleet_schemas",
+    "migrate_fleet",
+    "pending_by_schema",
+]
