@@ -320,6 +320,7 @@ class ImportRun(AbstractImportRun):
     """An import into this city's catalogue."""
 
     payload = models.BinaryField(blank=True, editable=False)  # the uploaded file, until imported
+    publish = models.BooleanField(_("publier directement"), default=False)
 
     class Meta(AbstractImportRun.Meta):
         verbose_name = _("import")

@@ -1,0 +1,44 @@
+"""Writes to the national catalogue (public schema)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from tenant_apps.catalogue.importers.aides_jeunes import import_aides_jeunes
+from tenant_apps.catalogue.imports import import_run_finish, progress_recorder
+from tenant_apps.catalogue.models import ImportStatus
+
+from .models import NationalImportRun
+
+
+@transaction.atomic
+def national_import_start(*, path: Path, started_by: str = "") -> NationalImportRun:
+    """Queue an aides-jeunes import of `path` (readable by the worker)."""
+    from .tasks import run_aides_jeunes_import
+
+    run = NationalImportRun.objects.create(
+        importer="aides_jeunes", filename=str(path)[:255], started_by=started_by
+    )
+    transaction.on_commit(lambda: run_aides_jeunes_import.delay(run.pk, str(path)))
+    return run
+
+
+def national_import_execute(*, run_id: int, path: Path) -> NationalImportRun:
+    run = NationalImportRun.objects.get(pk=run_id)
+    NationalImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
+    try:
+        report = import_aides_jeunes(path=path, progress=progress_recorder(run))
+    except Exception as exc:
+        run.status, run.error, run.finished_at = (
+            ImportStatus.FAILED,
+            str(exc)[:2000],
+            timezone.now(),
+        )
+        run.save()
+        raise
+    import_run_finish(run, report)
+    run.save()
+    return run

@@ -1,0 +1,339 @@
+"""aides-jeunes benefit YAML (betagouv/aides-jeunes, data/benefits/javascript/*.yml).
+
+National, regional, départemental, intercommunal benefits, and communal ones for communes not on
+Tremplin, go to the national catalogue (public schema). A communal benefit (a `communes`
+condition, or an institution of type commune) of an onboarded city goes to that city's catalogue.
+
+We never copy the files' prose: the summary is written from structured fields
+("Aide de 200 € (ponctuelle) — CAF de la Haute-Savoie") and the source link is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..models import Offer, OfferStatus, Periodicity
+from ..validation import VALID_SITUATIONS, eligibility_errors
+from .base import ImportReport, Progress, RecordRejected, Upserter
+
+SOURCE = "aides-jeunes"
+
+
+class BenefitLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+    """Safe loader where a bare `=` stays the string "=" (YAML 1.1 reads it as a `value` tag)."""
+
+
+BenefitLoader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: node.value)
+
+PROFILE_SITUATIONS = {
+    "chomeur": "demandeur_emploi",
+    "enseignement_superieur": "etudiant",
+    "professionnalisation": "alternant",
+    "inactif": "sans_activite",
+}
+INTEREST_THEMES = {
+    "_interetPermisDeConduire": ["mobilite--preparer-un-permis"],
+    "_interetBafa": ["engagement", "se-former"],
+    "_interetEtudesEtranger": ["souvrir-a-linternational"],
+    "_interetAidesSanitaireSocial": ["se-former"],
+}
+KEYWORD_THEMES = [
+    (re.compile(r"permis|conduire"), "mobilite--preparer-un-permis"),
+    (re.compile(r"transport|mobilit|v[ée]lo|covoiturage|train|bus\b|ter\b"), "mobilite"),
+    (re.compile(r"logement|loyer|h[ée]bergement|colocation|caution"), "logement-hebergement"),
+    (re.compile(r"sant[ée]|soin|psycholog|mutuelle"), "sante"),
+    (re.compile(r"sport|licence"), "sport"),
+    (re.compile(r"culture|cin[ée]ma|th[ée][aâ]tre|musique|livre|spectacle"), "culture"),
+    (re.compile(r"formation|[ée]tude|bourse|dipl[ôo]me|apprenti"), "se-former"),
+    (re.compile(r"emploi|job|travail|embauche|stage"), "trouver-un-emploi"),
+    (re.compile(r"ordinateur|num[ée]rique|internet"), "numerique"),
+    (re.compile(r"engagement|b[ée]n[ée]vol|service civique|volontari"), "engagement"),
+    (re.compile(r"erasmus|[ée]tranger|europe|international"), "souvrir-a-linternational"),
+]
+PERIODICITY_TEXT = {"ponctuelle": "ponctuelle", "mensuelle": "par mois", "annuelle": "par an"}
+INSTITUTION_TYPE_LABELS = {
+    "national": "national",
+    "region": "région",
+    "departement": "département",
+    "caf": "CAF",
+    "msa": "MSA",
+    "epci": "intercommunalité",
+    "commune": "commune",
+    "europeen": "Union européenne",
+    "autre": "autre",
+}
+
+
+def find_institutions_dir(path: Path) -> Path | None:
+    for parent in [path, *path.parents]:
+        candidate = parent / "institutions"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def load_institutions(folder: Path | None) -> dict[str, dict]:
+    institutions: dict[str, dict] = {}
+    if folder is None:
+        return institutions
+    for file in sorted(folder.glob("*.yml")):
+        try:
+            data = yaml.load(file.read_text(encoding="utf-8"), Loader=BenefitLoader)  # noqa: S506
+        except (yaml.YAMLError, UnicodeDecodeError):
+            continue
+        if isinstance(data, dict):
+            institutions[file.stem] = data
+    return institutions
+
+
+def iter_benefit_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.iterdir() if p.suffix in (".yml", ".yaml"))
+
+
+def _format_amount(value: Decimal) -> str:
+    text = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return text[:-3] if text.endswith(",00") else text
+
+
+def _ages(conditions: list[dict]) -> tuple[int | None, int | None]:
+    age_min = age_max = None
+    for condition in conditions:
+        if condition.get("type") != "age":
+            continue
+        try:
+            value = int(condition.get("value"))
+        except (TypeError, ValueError):
+            continue
+        operator = str(condition.get("operator", "")).strip()
+        if operator in (">=", ">", "="):
+            bound = value + 1 if operator == ">" else value
+            age_min = bound if age_min is None else max(age_min, bound)
+        if operator in ("<=", "<", "="):
+            bound = value - 1 if operator == "<" else value
+            age_max = bound if age_max is None else min(age_max, bound)
+    return age_min, age_max
+
+
+def _codes(conditions: list[dict], kind: str) -> list[str]:
+    codes: list[str] = []
+    for condition in conditions:
+        if condition.get("type") == kind:
+            codes += [str(v) for v in condition.get("values") or []]
+    return codes
+
+
+def summary_for(
+    *, amount: Decimal | None, unit: str, periodicity: str, institution: str, ages: tuple
+) -> str:
+    """Our own neutral sentence, from structured fields only."""
+    if amount is not None and unit == "%":
+        text = f"Prise en charge de {_format_amount(amount)} %"
+    elif amount is not None and unit and unit != "€":
+        text = f"Aide : {_format_amount(amount)} {unit}"
+    elif amount is not None:
+        text = f"Aide de {_format_amount(amount)} €"
+    else:
+        text = "Aide"
+    if amount is not None and periodicity in PERIODICITY_TEXT:
+        text += f" ({PERIODICITY_TEXT[periodicity]})"
+    if institution:
+        text += f" — {institution}"
+    age_min, age_max = ages
+    if age_min is not None and age_max is not None:
+        text += f", de {age_min} à {age_max} ans"
+    elif age_min is not None:
+        text += f", dès {age_min} ans"
+    elif age_max is not None:
+        text += f", jusqu'à {age_max} ans"
+    return text + "."
+
+
+def _themes(data: dict, label: str) -> list[str]:
+    themes = list(INTEREST_THEMES.get(str(data.get("interestFlag")), []))
+    lowered = label.lower()
+    for pattern, theme in KEYWORD_THEMES:
+        if pattern.search(lowered) and theme not in themes:
+            themes.append(theme)
+    return themes
+
+
+def _url(value: Any) -> str:
+    text = str(value or "").strip()
+    return text if text.startswith(("http://", "https://")) and len(text) <= 500 else ""
+
+
+def parse_benefit(slug: str, data: Any, institutions: dict[str, dict]) -> dict[str, Any]:
+    """Our offer fields plus `_scope` and geography for one benefit; raises RecordRejected."""
+    if not isinstance(data, dict):
+        raise RecordRejected("le fichier ne décrit pas une aide (pas un dictionnaire YAML)")
+    label = str(data.get("label") or "").strip()
+    if not label:
+        raise RecordRejected("champ « label » manquant")
+    general = data.get("conditions_generales") or []
+    profiles = data.get("profils") or []
+    eligibility = {"conditions_generales": general, "profils": profiles}
+    problems = eligibility_errors(eligibility)
+    if problems:
+        raise RecordRejected(" ".join(problems))
+    institution_slug = str(data.get("institution") or "")
+    institution = institutions.get(institution_slug, {})
+    institution_name = str(institution.get("name") or institution_slug.replace("_", " "))
+    amount = None
+    if data.get("type") == "float" and data.get("montant") is not None:
+        try:
+            amount = Decimal(str(data["montant"]))
+        except InvalidOperation as exc:
+            raise RecordRejected(f"montant illisible : {data['montant']!r}") from exc
+        if not amount.is_finite() or abs(amount) >= Decimal("1e8"):
+            raise RecordRejected(f"montant hors limites : {data['montant']!r}")
+    unit = str(data.get("unit") or ("€" if amount is not None else ""))[:20]
+    periodicity = str(data.get("periodicite") or "")
+    if periodicity not in Periodicity.values:
+        periodicity = ""
+    ages = _ages(general)
+    situations = []
+    for profile in profiles:
+        situation = PROFILE_SITUATIONS.get(profile["type"], profile["type"])
+        if situation in VALID_SITUATIONS and situation not in situations:
+            situations.append(situation)
+
+    communes = _codes(general, "communes")
+    if institution.get("type") == "commune" and institution.get("code_insee"):
+        communes = communes or [str(institution["code_insee"])]
+    epcis = _codes(general, "epcis")
+    departements = _codes(general, "departements")
+    regions = _codes(general, "regions")
+    if communes:
+        scope = "communal"
+    elif epcis:
+        scope = "epci"
+    elif departements:
+        scope = "departemental"
+    elif regions:
+        scope = "regional"
+    else:
+        scope = "national"
+    return {
+        "kind": "aide",
+        "title": (label[0].upper() + label[1:])[:200],
+        "summary": summary_for(
+            amount=amount,
+            unit=unit,
+            periodicity=periodicity,
+            institution=institution_name,
+            ages=ages,
+        ),
+        "body": "",
+        "themes": _themes(data, label),
+        "age_min": ages[0],
+        "age_max": ages[1],
+        "situations": situations,
+        "eligibility": eligibility,
+        "amount_value": amount,
+        "amount_unit": unit if amount is not None else "",
+        "periodicity": periodicity,
+        "institution_name": institution_name[:200],
+        "institution_type": str(institution.get("type") or "")[:30],
+        "source_url": _url(data.get("link")),
+        "apply_url": _url(data.get("teleservice") or data.get("form") or data.get("instructions")),
+        "is_free": True,
+        "status": OfferStatus.DRAFT if data.get("private") else OfferStatus.PUBLISHED,
+        "_scope": scope,
+        "_geo": {
+            "region_codes": regions,
+            "departement_codes": departements,
+            "epci_codes": epcis,
+            "commune_codes": communes,
+        },
+    }
+
+
+def read_benefits(path: Path) -> Iterator[tuple[str, Any]]:
+    """(record name, parsed YAML or the exception) for each file under `path`."""
+    for file in iter_benefit_files(path):
+        try:
+            yield file.name, yaml.load(file.read_text(encoding="utf-8"), Loader=BenefitLoader)  # noqa: S506
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            yield file.name, RecordRejected(f"YAML illisible : {str(exc).splitlines()[0]}")
+
+
+def import_aides_jeunes(
+    *,
+    path: Path,
+    institutions_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a benefit file or folder into the national catalogue and onboarded cities.
+
+    Runs from the public schema (the command, the national task)."""
+    from shared_apps.national.models import NationalOffer
+    from tenants.context import in_city
+    from tenants.models import City, CityStatus
+
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(path)
+    institutions = load_institutions(institutions_dir or find_institutions_dir(path))
+    cities = {c.insee: c for c in City.objects.filter(status__in=[CityStatus.ACTIVE, "suspended"])}
+    national = Upserter(NationalOffer, SOURCE)
+    report = ImportReport()
+    records = list(read_benefits(path))
+    local: dict[str, list[tuple[str, str, dict]]] = {}
+    for index, (name, data) in enumerate(records, start=1):
+        try:
+            if isinstance(data, Exception):
+                raise data
+            fields = parse_benefit(Path(name).stem, data, institutions)
+        except RecordRejected as exc:
+            report.reject(name, str(exc))
+            continue
+        scope, geo = fields.pop("_scope"), fields.pop("_geo")
+        onboarded = [cities[c] for c in geo["commune_codes"] if c in cities]
+        if scope == "communal" and onboarded:
+            for city in onboarded:
+                local.setdefault(city.schema_name, []).append((name, Path(name).stem, fields))
+        else:
+            national(report, name, Path(name).stem, {**fields, "scope": scope, **geo})
+        if progress:
+            progress(index, len(records))
+    by_schema = {c.schema_name: c for c in cities.values()}
+    for schema, items in local.items():
+        with in_city(by_schema[schema]):
+            upsert = Upserter(Offer, SOURCE)
+            for name, external_id, fields in items:
+                upsert(report, f"{name} → {by_schema[schema].slug}", external_id, fields)
+    return report
+
+
+def import_aides_jeunes_upload(
+    *,
+    data: bytes,
+    filename: str = "aide.yml",
+    publish: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Staff upload of one benefit YAML: it becomes a local offer of the current city."""
+    report = ImportReport()
+    try:
+        parsed = yaml.load(data.decode("utf-8-sig"), Loader=BenefitLoader)  # noqa: S506
+        fields = parse_benefit(Path(filename).stem, parsed, {})
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        report.reject(filename, f"YAML illisible : {str(exc).splitlines()[0]}")
+        return report
+    except RecordRejected as exc:
+        report.reject(filename, str(exc))
+        return report
+    fields.pop("_scope"), fields.pop("_geo")
+    fields["status"] = OfferStatus.PUBLISHED if publish else OfferStatus.DRAFT
+    Upserter(Offer, SOURCE)(report, filename, Path(filename).stem, fields)
+    if progress:
+        progress(1, 1)
+    return report
