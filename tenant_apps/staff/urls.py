@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("offres/", views.offer_list, name="offers"),
+    path("offres/nouvelle/", views.offer_create, name="offer-create"),
+    path("offres/actions/", views.offer_bulk, name="offer-bulk"),
+    path("offres/<uuid:offer_id>/", views.offer_edit, name="offer-edit"),
+    path("offres/<uuid:offer_id>/apercu/", views.offer_preview, name="offer-preview"),
+    path("offres/<uuid:offer_id>/statut/", views.offer_action, name="offer-action"),
+    path("structures/", views.structure_list, name="structures"),
+    path("structures/nouvelle/", views.structure_form, name="structure-create"),
+    path("structures/<uuid:structure_id>/", views.structure_form, name="structure-edit"),
+    path("catalogue-national/", views.national_list, name="national"),
+    path("catalogue-national/<uuid:offer_id>/", views.national_setting, name="national-setting"),
+    path("imports/", views.import_page, name="imports"),
+    path("imports/modele.csv", views.csv_template, name="csv-template"),
+    path("journal/", views.audit_list, name="audit"),
+]

@@ -1,0 +1,268 @@
+"""The city staff back-office at /staff/ (French, role-checked, works without JavaScript).
+
+Views parse a form, call one catalogue service or selector, and render. Services check roles
+again and write the audit log.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from tremplin.api import current_city
+from tremplin.errors import ApplicationError
+
+from shared_apps.national.models import NationalOffer
+from tenant_apps.catalogue import services
+from tenant_apps.catalogue.importers.csv_template import template_csv
+from tenant_apps.catalogue.imports import import_start
+from tenant_apps.catalogue.models import ImportRun, NationalOfferSetting, Offer, Structure
+from tenant_apps.catalogue.permissions import can_publish, can_read, can_write
+from tenant_apps.catalogue.selectors import OfferHit
+from tenant_apps.catalogue.themes import theme_labels
+
+from .forms import ImportForm, NationalSettingForm, OfferFilterForm, OfferForm, StructureForm
+from .models import StaffAuditEntry
+
+
+def staff_view(check=can_read):
+    """City host only; anonymous → sign-in page; signed in without the role → 403 page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            if current_city(request) is None:
+                raise Http404
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                return render(request, "staff/forbidden.html", status=403)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _context(request: HttpRequest, **extra) -> dict:
+    return {
+        "can_write": can_write(request.user),
+        "can_publish": can_publish(request.user),
+        **extra,
+    }
+
+
+def _fail(request: HttpRequest, exc: ApplicationError) -> None:
+    messages.error(request, exc.message)
+
+
+@staff_view()
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("staff:offers")
+
+
+@staff_view()
+def offer_list(request: HttpRequest) -> HttpResponse:
+    form = OfferFilterForm(request.GET or None)
+    offers = Offer.objects.select_related("structure").order_by("-updated_at")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            offers = offers.filter(Q(title__icontains=data["q"]) | Q(summary__icontains=data["q"]))
+        if data["status"]:
+            offers = offers.filter(status=data["status"])
+        if data["kind"]:
+            offers = offers.filter(kind=data["kind"])
+    page = Paginator(offers, 30).get_page(request.GET.get("page"))
+    return render(request, "staff/offer_list.html", _context(request, form=form, page=page))
+
+
+@staff_view(can_write)
+def offer_create(request: HttpRequest) -> HttpResponse:
+    form = OfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            offer = services.offer_create(by=request.user, fields=fields)
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, "Offre enregistrée en brouillon.")
+            return redirect("staff:offer-edit", offer_id=offer.pk)
+    return render(request, "staff/offer_form.html", _context(request, form=form, offer=None))
+
+
+@staff_view(can_write)
+def offer_edit(request: HttpRequest, offer_id) -> HttpResponse:
+    offer = get_object_or_404(Offer, pk=offer_id)
+    # The form validates a copy: the service diffs the stored offer against the new values.
+    form = OfferForm(request.POST or None, instance=Offer.objects.get(pk=offer.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            services.offer_update(offer=offer, by=request.user, fields=fields)
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, "Modifications enregistrées.")
+            return redirect("staff:offer-edit", offer_id=offer.pk)
+    history = StaffAuditEntry.objects.filter(object_type="offer", object_id=str(offer.pk))[:20]
+    return render(
+        request,
+        "staff/offer_form.html",
+        _context(request, form=form, offer=offer, history=history),
+    )
+
+
+@staff_view()
+def offer_preview(request: HttpRequest, offer_id) -> HttpResponse:
+    offer = get_object_or_404(Offer.objects.select_related("structure"), pk=offer_id)
+    labels = theme_labels()
+    return render(
+        request,
+        "catalogue/offer_detail.html",
+        {
+            "hit": OfferHit(offer=offer, is_national=False),
+            "offer": offer,
+            "theme_names": [labels.get(t, t) for t in offer.themes],
+            "preview": True,
+        },
+    )
+
+
+@require_POST
+@staff_view(can_write)
+def offer_action(request: HttpRequest, offer_id) -> HttpResponse:
+    offer = get_object_or_404(Offer, pk=offer_id)
+    try:
+        services.offer_transition(offer=offer, by=request.user, action=request.POST.get("action"))
+    except ApplicationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, f"« {offer.title} » : {offer.get_status_display().lower()}.")
+    return redirect(request.POST.get("next") or "staff:offers")
+
+
+@require_POST
+@staff_view(can_write)
+def offer_bulk(request: HttpRequest) -> HttpResponse:
+    ids = request.POST.getlist("ids")
+    if not ids:
+        messages.error(request, "Coche au moins une offre.")
+        return redirect("staff:offers")
+    try:
+        done, skipped = services.offer_bulk_transition(
+            ids=ids, by=request.user, action=request.POST.get("action", "")
+        )
+    except ApplicationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, f"{done} offre(s) traitée(s).")
+        for line in skipped:
+            messages.warning(request, line)
+    return redirect("staff:offers")
+
+
+@staff_view()
+def structure_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    structures = Structure.objects.all()
+    if q:
+        structures = structures.filter(name__icontains=q)
+    return render(
+        request, "staff/structure_list.html", _context(request, structures=structures, q=q)
+    )
+
+
+@staff_view(can_publish)
+def structure_form(request: HttpRequest, structure_id=None) -> HttpResponse:
+    structure = get_object_or_404(Structure, pk=structure_id) if structure_id else None
+    instance = Structure.objects.get(pk=structure.pk) if structure else None
+    form = StructureForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if structure is None:
+                services.structure_create(by=request.user, fields=fields)
+            else:
+                services.structure_update(structure=structure, by=request.user, fields=fields)
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, "Structure enregistrée.")
+            return redirect("staff:structures")
+    return render(
+        request, "staff/structure_form.html", _context(request, form=form, structure=structure)
+    )
+
+
+@staff_view()
+def national_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    offers = NationalOffer.objects.filter(status="published").order_by("title")
+    if q:
+        offers = offers.filter(title__icontains=q)
+    page = Paginator(offers, 30).get_page(request.GET.get("page"))
+    settings_by_id = {
+        s.national_offer_id: s
+        for s in NationalOfferSetting.objects.filter(national_offer_id__in=[o.pk for o in page])
+    }
+    rows = [(offer, settings_by_id.get(offer.pk)) for offer in page]
+    return render(request, "staff/national_list.html", _context(request, page=page, rows=rows, q=q))
+
+
+@require_POST
+@staff_view(can_publish)
+def national_setting(request: HttpRequest, offer_id) -> HttpResponse:
+    form = NationalSettingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.national_offer_setting_update(
+                national_offer_id=offer_id, by=request.user, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, "Réglage enregistré pour ta ville.")
+    return redirect(request.POST.get("next") or "staff:national")
+
+
+@staff_view(can_publish)
+def import_page(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            import_start(
+                by=request.user,
+                importer=form.cleaned_data["importer"],
+                filename=upload.name,
+                data=upload.read(),
+                publish=form.cleaned_data["publish"],
+            )
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, "Import lancé : le rapport s'affiche ci-dessous.")
+            return redirect("staff:imports")
+    runs = ImportRun.objects.defer("payload")[:20]
+    return render(request, "staff/imports.html", _context(request, form=form, runs=runs))
+
+
+@staff_view()
+def csv_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="modele-offres-tremplin.csv"'
+    return response
+
+
+@staff_view()
+def audit_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(StaffAuditEntry.objects.all(), 50).get_page(request.GET.get("page"))
+    return render(request, "staff/audit_list.html", _context(request, page=page))
