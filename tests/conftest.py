@@ -20,7 +20,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from shared_apps.accounts.models import Role, User
-from shared_apps.accounts.services import token_create, user_create
+from shared_apps.accounts.services import token_create, user_create, user_delete
 from tenants import provisioning
 from tenants.context import in_city
 from tenants.models import City
@@ -163,7 +163,8 @@ def committed(django_db_setup, django_db_blocker) -> Iterator[None]:
             connection.set_schema_to_public()
             for city in City.objects.exclude(pk__in=cities_before):
                 city_delete(city=city)
-            User.objects.exclude(pk__in=users_before).delete()
+            for user in User.objects.exclude(pk__in=users_before):
+                user_delete(user=user)
 
 
 def _test_database_url() -> str:

@@ -147,3 +147,28 @@ def token_create(*, user: User) -> str:
     raw = secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, key_digest=digest(raw), prefix=raw[:8])
     return raw
+
+
+def _app_labels_in_this_schema() -> set[str]:
+    from django.apps import apps
+    from django.conf import settings
+    from django.db import connection
+
+    names = settings.SHARED_APPS if connection.schema_name == "public" else settings.TENANT_APPS
+    return {config.label for config in apps.get_app_configs() if config.name in names}
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete a user and what references it, among the tables of the current schema only.
+
+    The user model lives in public and in every city schema, but some models that point at it
+    exist only in city schemas (bookings, profiles…): Django's cascade would query their missing
+    tables when deleting an operator in public. So cascade by hand over this schema's apps.
+    """
+    here = _app_labels_in_this_schema()
+    for relation in User._meta.related_objects:
+        related = relation.related_model
+        if related._meta.app_label in here and relation.on_delete is not None:
+            related._base_manager.filter(**{relation.field.name: user}).delete()
+    User.objects.filter(pk=user.pk)._raw_delete(User.objects.db)

@@ -97,3 +97,12 @@ def test_users_live_in_their_own_schema(make_user, grigny, gennevilliers):
     with in_city(gennevilliers):
         assert not User.objects.filter(email="lea@grigny.test").exists()
     assert not User.objects.filter(email="lea@grigny.test").exists()  # nor in public
+
+
+def test_deleting_an_operator_in_public_ignores_city_only_tables(make_user):
+    from shared_apps.accounts.services import user_delete
+
+    operator = make_user(None, "old-ops@tremplin.test", "operator")
+    token_create(user=operator)
+    user_delete(user=operator)  # bookings, profiles… exist only in city schemas
+    assert not User.objects.filter(email="old-ops@tremplin.test").exists()
