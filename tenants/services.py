@@ -22,6 +22,7 @@ from shared_apps.accounts.services import invitation_create, invitation_email_se
 from shared_apps.geo.communes import Commune, commune_get
 from tenant_apps.branding.colors import AA_CONTRAST, WHITE, contrast_ratio, is_hex_color
 from tenant_apps.branding.services import branding_initialize
+from tenant_apps.youth.services import neighbourhoods_seed
 
 from . import provisioning
 from .context import in_city
@@ -205,6 +206,7 @@ def city_provision(
             transaction.on_commit(_refill_spares_later)
     with in_city(city):
         branding_initialize(display_name=city.name, primary_color=primary_color)
+        neighbourhoods_seed(commune_insee=city.insee)
     link = _first_admin_invitation(city)
     if city.status in (CityStatus.PROVISIONING, CityStatus.FAILED):
         city.status = CityStatus.ACTIVE

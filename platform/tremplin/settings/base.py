@@ -53,6 +53,7 @@ TENANT_APPS = [
     "shared_apps.accounts",
     "tenant_apps.branding",
     "tenant_apps.features",
+    "tenant_apps.youth",
     "tenant_apps.catalogue",
     "tenant_apps.staff",
     "tenant_apps.matching",

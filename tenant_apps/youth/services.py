@@ -1,0 +1,315 @@
+"""Writes for young people: sign-up, e-mail verification, profile, consents, erasure,
+and the city's neighbourhoods. They act on the current city schema."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+from tremplin.errors import (
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    from_django_validation_error,
+)
+
+from shared_apps.accounts.models import Role, User
+from shared_apps.accounts.services import user_create
+from shared_apps.geo.communes import commune_get
+from shared_apps.geo.qpv import qpv_for_commune
+
+from .choices import MIN_AGE, TERMS_VERSION, ConsentKind
+from .exports import erasure_hooks
+from .models import Consent, Neighbourhood, YouthProfile
+from .selectors import is_old_enough
+
+OUTSIDE_QPV_CODE = "hors-qpv"
+OUTSIDE_QPV_NAME = "Hors quartier prioritaire"
+VERIFY_SALT = "tremplin.youth.verify-email"
+VERIFY_MAX_AGE = 7 * 24 * 3600  # seconds a verification link stays valid
+
+
+class TooYoung(ValidationFailed):
+    default_code = "too_young"
+
+
+TOO_YOUNG_MESSAGE = (
+    f"Tremplin est ouvert aux jeunes à partir de {MIN_AGE} ans. Tu peux déjà parcourir "
+    "toutes les offres sans compte, et revenir créer ton compte le jour de tes "
+    f"{MIN_AGE} ans. Si tu as besoin d'aide maintenant, le point jeunesse de ta ville "
+    "peut t'accueillir."
+)
+
+
+def today_local() -> date:
+    return timezone.localdate()
+
+
+# Neighbourhoods
+
+
+@transaction.atomic
+def neighbourhoods_seed(*, commune_insee: str) -> int:
+    """Create the city's QPV and the "outside QPV" entry if missing; returns rows created.
+
+    Idempotent: existing rows (possibly renamed by staff) are left as they are.
+    """
+    created = 0
+    for position, qpv in enumerate(qpv_for_commune(commune_insee), start=1):
+        _, was_created = Neighbourhood.objects.get_or_create(
+            code=qpv.code.lower(),
+            defaults={
+                "name": qpv.label,
+                "is_qpv": True,
+                "latitude": qpv.lat,
+                "longitude": qpv.lon,
+                "position": position,
+            },
+        )
+        created += was_created
+    _, was_created = Neighbourhood.objects.get_or_create(
+        code=OUTSIDE_QPV_CODE, defaults={"name": OUTSIDE_QPV_NAME, "position": 1000}
+    )
+    return created + was_created
+
+
+@transaction.atomic
+def neighbourhood_create(*, name: str, code: str = "", is_qpv: bool = False) -> Neighbourhood:
+    """A quartier added by staff (not a QPV unless they say so)."""
+    from django.utils.text import slugify
+
+    neighbourhood = Neighbourhood(
+        code=code or slugify(name)[:40], name=name.strip(), is_qpv=is_qpv, position=500
+    )
+    try:
+        neighbourhood.full_clean()
+    except ValidationError as exc:
+        raise from_django_validation_error(exc) from exc
+    neighbourhood.save()
+    return neighbourhood
+
+
+# Sign-up and e-mail verification
+
+
+def signup_validate(
+    *, email: str, password: str, birth_date: date | None, accept_terms: bool
+) -> None:
+    """Check a sign-up without writing anything; under-15s get TooYoung first of all."""
+    if birth_date is not None and not is_old_enough(birth_date, today_local()):
+        raise TooYoung(TOO_YOUNG_MESSAGE, fields={"birth_date": [TOO_YOUNG_MESSAGE]})
+    fields: dict[str, list[str]] = {}
+    if birth_date is None:
+        fields["birth_date"] = ["Indique ta date de naissance."]
+    elif birth_date.year < 1900 or birth_date > today_local():
+        fields["birth_date"] = ["Cette date de naissance n'est pas possible."]
+    if not accept_terms:
+        fields["accept_terms"] = ["Pour créer ton compte, accepte les conditions d'utilisation."]
+    try:
+        validate_password(password or "", User(email=(email or "").strip().lower()))
+    except ValidationError as exc:
+        fields["password"] = list(exc.messages)
+    if fields:
+        raise ValidationFailed(next(iter(fields.values()))[0], fields=fields)
+
+
+@transaction.atomic
+def youth_signup(
+    *,
+    email: str,
+    password: str,
+    birth_date: date | None,
+    accept_terms: bool,
+    display_name: str = "",
+) -> User:
+    """Open a young person's account with its profile and terms consent; sends verification."""
+    signup_validate(
+        email=email, password=password, birth_date=birth_date, accept_terms=accept_terms
+    )
+    user = user_create(
+        email=email, role=Role.YOUTH, password=password, display_name=(display_name or "").strip()
+    )
+    YouthProfile.objects.create(user=user, birth_date=birth_date)
+    consent_give(user=user, kind=ConsentKind.TERMS)
+    transaction.on_commit(lambda: verification_email_send(user_id=user.pk))
+    return user
+
+
+def verification_token(*, user: User) -> str:
+    """A signed, expiring token naming this city, this user and this e-mail address."""
+    return signing.dumps(
+        {"s": connection.schema_name, "u": user.pk, "e": user.email}, salt=VERIFY_SALT
+    )
+
+
+def verification_email_send(*, user_id: int) -> None:
+    """E-mail the verification link to the user (no-op if gone or already verified)."""
+    from tenants.models import build_url
+
+    user = User.objects.filter(pk=user_id).select_related("youth_profile").first()
+    profile = getattr(user, "youth_profile", None) if user else None
+    if user is None or profile is None or profile.email_verified_at:
+        return
+    city = connection.tenant
+    link = build_url(city.primary_host, f"/compte/verifier/{verification_token(user=user)}/")
+    send_mail(
+        subject=f"Confirme ton adresse e-mail · Tremplin {city.name}",
+        message=(
+            "Salut,\n\n"
+            f"Bienvenue sur Tremplin {city.name} ! Pour confirmer ton adresse e-mail, "
+            f"ouvre ce lien (valable 7 jours) :\n\n{link}\n\n"
+            "Si tu n'as pas créé de compte, ignore simplement ce message.\n\n"
+            f"L'équipe Tremplin {city.name}"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def verification_resend(*, user: User) -> bool:
+    """Send the link again; False when the address is already verified."""
+    profile = YouthProfile.objects.filter(user=user).first()
+    if profile is None or profile.email_verified_at:
+        return False
+    transaction.on_commit(lambda: verification_email_send(user_id=user.pk))
+    return True
+
+
+@transaction.atomic
+def email_verify(*, token: str) -> User:
+    """Mark the address in the token as verified, if the token is genuine, fresh and for here."""
+    invalid = NotFound(
+        "Ce lien de confirmation n'est plus valable. Connecte-toi et demande un nouveau lien.",
+        code="verification_invalid",
+    )
+    try:
+        payload = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+    except signing.BadSignature as exc:  # includes SignatureExpired
+        raise invalid from exc
+    if not isinstance(payload, dict) or payload.get("s") != connection.schema_name:
+        raise invalid
+    user = User.objects.filter(pk=payload.get("u"), email=payload.get("e")).first()
+    profile = YouthProfile.objects.filter(user=user).first() if user else None
+    if profile is None:
+        raise invalid
+    if profile.email_verified_at is None:
+        profile.email_verified_at = timezone.now()
+        profile.save(update_fields=["email_verified_at", "updated_at"])
+    return user
+
+
+# Profile
+
+
+def _profile_for(user: User) -> YouthProfile:
+    if user.role != Role.YOUTH:
+        raise PermissionDenied("Le profil est réservé aux comptes jeunes.", code="not_youth")
+    profile, _ = YouthProfile.objects.select_related("neighbourhood").get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def profile_update(*, user: User, data: dict[str, Any]) -> YouthProfile:
+    """Apply the given answers (absent keys unchanged; None or empty clears an answer).
+
+    `data` uses the API shape (already type-checked): `neighbourhood` is a code; a postal code
+    without a commune fills the commune when only one commune has it.
+    """
+    from .validation import profile_errors
+
+    profile = _profile_for(user)
+    if errors := profile_errors(data, today=today_local()):
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    for name, value in data.items():
+        if name == "display_name":
+            user.display_name = (value or "").strip()
+            user.save(update_fields=["display_name"])
+        elif name == "neighbourhood":
+            profile.neighbourhood = Neighbourhood.objects.get(code=value) if value else None
+        elif name in ("interests", "freins", "looking_for"):
+            setattr(profile, name, sorted(set(value or [])))
+        elif name == "facts":
+            profile.facts = dict(value or {})
+        elif name in ("has_driving_licence", "boursier", "birth_date"):
+            setattr(profile, name, value)
+        else:
+            setattr(profile, name, value or "")
+    if "postal_code" in data and "commune_insee" not in data:
+        profile.commune_insee = _commune_of_postal_code(profile.postal_code) or ""
+    try:
+        profile.full_clean(exclude=["user"])
+    except ValidationError as exc:
+        raise from_django_validation_error(exc) from exc
+    profile.save()
+    return profile
+
+
+def _commune_of_postal_code(postal_code: str) -> str | None:
+    from shared_apps.geo.communes import commune_search
+
+    if not postal_code:
+        return None
+    city = connection.tenant
+    if postal_code in (getattr(city, "postal_codes", None) or []):
+        return city.insee
+    matches = [c for c in commune_search(postal_code, limit=50) if postal_code in c.postal_codes]
+    return matches[0].insee if len(matches) == 1 else None
+
+
+def commune_is_known(insee: str) -> bool:
+    return commune_get(insee) is not None
+
+
+# Consents
+
+
+@transaction.atomic
+def consent_give(*, user: User, kind: str) -> Consent:
+    """Record a consent (returns the active one if already given)."""
+    if kind not in ConsentKind.values:
+        raise ValidationFailed("Ce consentement n'existe pas.", fields={"kind": ["Inconnu."]})
+    existing = Consent.objects.select_for_update().filter(user=user, kind=kind, withdrawn_at=None)
+    if consent := existing.first():
+        return consent
+    version = TERMS_VERSION if kind == ConsentKind.TERMS else "1"
+    return Consent.objects.create(user=user, kind=kind, version=version, given_at=timezone.now())
+
+
+@transaction.atomic
+def consent_withdraw(*, user: User, kind: str) -> Consent:
+    """Withdraw an active consent. The terms can only be withdrawn by deleting the account."""
+    if kind == ConsentKind.TERMS:
+        raise ValidationFailed(
+            "Les conditions d'utilisation sont nécessaires pour garder ton compte. Pour les "
+            "retirer, supprime ton compte depuis « Mes données ».",
+            code="terms_required",
+        )
+    consent = Consent.objects.filter(user=user, kind=kind, withdrawn_at=None).first()
+    if consent is None:
+        raise NotFound("Tu n'as pas donné ce consentement.", code="consent_not_found")
+    consent.withdrawn_at = timezone.now()
+    consent.save(update_fields=["withdrawn_at"])
+    return consent
+
+
+# Erasure
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Erase a young person's account at once: other apps' hooks first, then the user row
+    (profile, consents, tokens and invitations go with it by cascade)."""
+    if user.role != Role.YOUTH:
+        raise PermissionDenied(
+            "Les comptes des agents sont supprimés par l'administrateur de la ville.",
+            code="not_youth",
+        )
+    for hook in erasure_hooks().values():
+        hook(user)
+    User.objects.filter(pk=user.pk).delete()
