@@ -13,5 +13,7 @@ urlpatterns = [
     path("api/v1/", include("tenant_apps.catalogue.api_urls")),
     path("", include("tenant_apps.matching.urls")),
     path("api/v1/", include("tenant_apps.matching.api_urls")),
+    path("", include("tenant_apps.youth.urls")),
+    path("api/v1/", include("tenant_apps.youth.api_urls")),
     *common_patterns(urlconf="tremplin.urls_tenant"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from tremplin.errors import ApplicationError
 
 from .forms import EmailAuthenticationForm, SetPasswordForm
+from .passwords import FriendlySetPasswordForm
 from .services import invitation_accept, invitation_get_usable
 
 
@@ -22,6 +24,29 @@ class SignInView(LoginView):
 
 class SignOutView(LogoutView):
     pass
+
+
+# Password reset: Django's views and tokens (bound to the user's password hash, e-mail and last
+# login, so a link from one city never works for an account of another), our templates.
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = FriendlySetPasswordForm
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 def invitation_view(request: HttpRequest, secret: str) -> HttpResponse:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -20,6 +19,7 @@ from tremplin.errors import (
 )
 
 from shared_apps.accounts.models import Role, User
+from shared_apps.accounts.passwords import password_errors
 from shared_apps.accounts.services import user_create
 from shared_apps.geo.communes import commune_get
 from shared_apps.geo.qpv import qpv_for_commune
@@ -111,10 +111,8 @@ def signup_validate(
         fields["birth_date"] = ["Cette date de naissance n'est pas possible."]
     if not accept_terms:
         fields["accept_terms"] = ["Pour créer ton compte, accepte les conditions d'utilisation."]
-    try:
-        validate_password(password or "", User(email=(email or "").strip().lower()))
-    except ValidationError as exc:
-        fields["password"] = list(exc.messages)
+    if problems := password_errors(password, User(email=(email or "").strip().lower())):
+        fields["password"] = problems
     if fields:
         raise ValidationFailed(next(iter(fields.values()))[0], fields=fields)
 
@@ -207,7 +205,7 @@ def email_verify(*, token: str) -> User:
 # Profile
 
 
-def _profile_for(user: User) -> YouthProfile:
+def profile_ensure(*, user: User) -> YouthProfile:
     if user.role != Role.YOUTH:
         raise PermissionDenied("Le profil est réservé aux comptes jeunes.", code="not_youth")
     profile, _ = YouthProfile.objects.select_related("neighbourhood").get_or_create(user=user)
@@ -223,7 +221,7 @@ def profile_update(*, user: User, data: dict[str, Any]) -> YouthProfile:
     """
     from .validation import profile_errors
 
-    profile = _profile_for(user)
+    profile = profile_ensure(user=user)
     if errors := profile_errors(data, today=today_local()):
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
     for name, value in data.items():
