@@ -66,6 +66,7 @@ SUSPENDED_OPEN_PREFIXES = (
     "/connexion/",
     "/deconnexion/",
     "/invitation/",
+    "/mot-de-passe/",
     "/static/",
     "/api/v1/auth/token/",
     "/healthz",

@@ -59,3 +59,27 @@ def domain_errors(host: str, *, slug: str, base_domain: str) -> list[str]:
             f"Sous le domaine de la plateforme, seule l'adresse {slug}.{base_domain} est possible."
         ]
     return []
+
+
+def slug_suggest(name: str, *, departement: str = "", taken: frozenset[str] = frozenset()) -> str:
+    """A valid, free slug from a commune's name: "L'Haÿ-les-Roses" → "l-hay-les-roses".
+
+    Falls back to adding the département ("saint-denis-93"), then a number, when the plain
+    form is reserved or in `taken`. Returns "" when the name has nothing usable.
+    """
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", (name or "").lower().replace("œ", "oe").replace("æ", "ae"))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    base = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:SLUG_MAX].strip("-")
+    if not base:
+        return ""
+    candidates = [base]
+    if departement:
+        candidates.append(f"{base[: SLUG_MAX - len(departement) - 1].strip('-')}-{departement}")
+    candidates += [f"{base[: SLUG_MAX - 3].strip('-')}-{n}" for n in range(2, 100)]
+    for candidate in candidates:
+        candidate = candidate.lower()
+        if not slug_errors(candidate) and candidate not in taken:
+            return candidate
+    return ""

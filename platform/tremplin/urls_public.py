@@ -9,5 +9,6 @@ from .urls_common import common_patterns, handler400, handler404, handler500  # 
 urlpatterns = [
     path("", platform_home, name="home"),
     path("api/v1/", include("tenants.api_urls")),
+    path("console/", include("shared_apps.console.urls")),
     *common_patterns(urlconf="tremplin.urls_public"),
 ]

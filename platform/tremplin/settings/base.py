@@ -42,6 +42,7 @@ SHARED_APPS = [
     "tremplin",
     "shared_apps.accounts",
     "shared_apps.geo",
+    "shared_apps.console",
     "shared_apps.national",
 ]
 # Apps whose tables live in every city's schema. accounts, auth and sessions are in both lists:

@@ -1,0 +1,84 @@
+"""What the console shows about plans and billing, read defensively from shared_apps.billing.
+
+The billing app is built alongside the console; until it is installed (or when it lacks a
+function), the console shows "—" and accepts a free-text plan recorded in the audit log.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+
+from tenants.models import City
+
+logger = logging.getLogger(__name__)
+MISSING = "—"
+
+
+@dataclass(frozen=True)
+class BillingSummary:
+    plan: str = MISSING
+    state: str = MISSING
+
+
+def _billing_module(name: str):
+    if not apps.is_installed("shared_apps.billing"):
+        return None
+    try:
+        return importlib.import_module(f"shared_apps.billing.{name}")
+    except ImportError:
+        return None
+
+
+def billing_summary(city: City) -> BillingSummary:
+    """Plan and billing state of `city`, or "—" for whatever billing cannot tell yet."""
+    selectors = _billing_module("selectors")
+    for name in ("city_billing_summary", "billing_summary_for_city", "city_billing_get"):
+        function = getattr(selectors, name, None) if selectors else None
+        if function is None:
+            continue
+        try:
+            found = function(city=city)
+        except Exception:  # billing must never break the console
+            logger.exception("Billing summary failed for %s", city.slug)
+            return BillingSummary()
+        if found is None:
+            return BillingSummary()
+        plan = getattr(found, "plan", None)
+        plan = getattr(plan, "name", None) or getattr(plan, "key", None) or plan
+        state = getattr(found, "get_state_display", None)
+        state = state() if callable(state) else getattr(found, "state", None)
+        return BillingSummary(plan=str(plan or MISSING), state=str(state or MISSING))
+    return BillingSummary()
+
+
+def plan_choices() -> list[tuple[str, str]]:
+    """(key, label) of the plans an operator may pick; empty = free text."""
+    selectors = _billing_module("selectors")
+    function = getattr(selectors, "plan_choices", None) if selectors else None
+    if function is not None:
+        try:
+            return [(str(k), str(v)) for k, v in function()]
+        except Exception:
+            logger.exception("Billing plan choices failed")
+    plans = getattr(settings, "TREMPLIN_PLANS", None) or getattr(settings, "BILLING_PLANS", None)
+    if isinstance(plans, dict):
+        return [
+            (str(key), str(value.get("label", key) if isinstance(value, dict) else value))
+            for key, value in plans.items()
+        ]
+    if isinstance(plans, list | tuple):
+        return [(str(p[0]), str(p[1])) if isinstance(p, list | tuple) else (p, p) for p in plans]
+    return []
+
+
+def plan_record(*, city: City, plan: str, by: str) -> None:
+    """Hand the chosen plan to billing if it knows how to take it (the audit keeps it anyway)."""
+    services = _billing_module("services")
+    function = getattr(services, "city_plan_set", None) if services else None
+    if function is not None and plan:
+        function(city=city, plan=plan, by=by)

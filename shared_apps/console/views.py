@@ -1,0 +1,307 @@
+"""Operator console pages (platform host only, operators only). Thin: forms in, services out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from tremplin.api import current_city
+from tremplin.errors import ApplicationError
+
+from shared_apps.geo.communes import commune_get, commune_search
+from tenants import domains as domain_services
+from tenants import features, lifecycle
+from tenants.models import AuditEntry, City, CityStatus
+from tenants.selectors import city_get_by_slug
+from tenants.services import audit, city_register, city_request_validate
+from tenants.tasks import provision_city
+from tenants.usage import city_usage, city_usage_many
+from tenants.validation import slug_suggest
+
+from .billing import billing_summary, plan_record
+from .forms import CityCreateForm, CommuneSearchForm, DomainForm, DropForm, SuspendForm
+
+
+def operator_required(view: Callable) -> Callable:
+    """Console pages exist on the platform host only; anonymous → sign-in; others → 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if current_city(request) is not None:
+            raise Http404
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_operator:
+            return render(request, "console/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _city(slug: str) -> City:
+    try:
+        return city_get_by_slug(slug=slug)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+
+
+def _act(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
+    """Run a service; report its French message on failure."""
+    try:
+        action()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+@operator_required
+def city_list(request: HttpRequest) -> HttpResponse:
+    cities = list(City.objects.prefetch_related("domains").order_by("name"))
+    usage = city_usage_many(cities=cities)
+    rows = [
+        {"city": city, "usage": usage[city.pk], "billing": billing_summary(city)} for city in cities
+    ]
+    return render(request, "console/city_list.html", {"rows": rows})
+
+
+@operator_required
+def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    context = {
+        "c": city,
+        "usage": city_usage(city=city),
+        "billing": billing_summary(city),
+        "features": features.feature_states(city=city) if city.is_serving else [],
+        "domains": list(city.domains.all()),
+        "audit": AuditEntry.objects.filter(city=city)[:20],
+        "suspend_form": SuspendForm(),
+        "domain_form": DomainForm(),
+        "drop_form": DropForm(),
+        "droppable": city.status in lifecycle.DROPPABLE,
+    }
+    return render(request, "console/city_detail.html", context)
+
+
+@operator_required
+@require_POST
+def city_suspend(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    form = SuspendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indique le motif de la suspension.")
+    else:
+        _act(
+            request,
+            lambda: lifecycle.city_suspend(
+                city=city, by=request.user.email, reason=form.cleaned_data["reason"]
+            ),
+            f"{city.name} est suspendue : le portail affiche une page de maintenance.",
+        )
+    return redirect("console:city-detail", slug=slug)
+
+
+@operator_required
+@require_POST
+def city_reactivate(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    _act(
+        request,
+        lambda: lifecycle.city_reactivate(city=city, by=request.user.email),
+        f"{city.name} est de nouveau active.",
+    )
+    return redirect("console:city-detail", slug=slug)
+
+
+def export_path_for(city: City):
+    directory = Path(
+        getattr(settings, "TREMPLIN_EXPORT_DIR", None) or settings.BASE_DIR / "var" / "exports"
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory / f"{city.slug}-{timezone.now():%Y%m%d-%H%M%S}.tar.gz"
+
+
+@operator_required
+@require_POST
+def city_archive(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    path = export_path_for(city)
+    _act(
+        request,
+        lambda: lifecycle.city_archive(city=city, by=request.user.email, export_path=path),
+        f"{city.name} est archivée ; export : {path}",
+    )
+    return redirect("console:city-detail", slug=slug)
+
+
+@operator_required
+@require_POST
+def city_drop(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    form = DropForm(request.POST)
+    confirm = form.data.get("confirm_slug", "")
+    if _act(
+        request,
+        lambda: lifecycle.city_drop(city=city, by=request.user.email, confirm_slug=confirm),
+        f"{city.name} a été supprimée définitivement.",
+    ):
+        return redirect("console:city-list")
+    return redirect("console:city-detail", slug=slug)
+
+
+@operator_required
+@require_POST
+def domain_add(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    form = DomainForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indique un nom de domaine.")
+    else:
+        host = form.cleaned_data["domain"]
+        _act(
+            request,
+            lambda: domain_services.domain_add(
+                city=city, host=host, by=request.user.email, primary=form.cleaned_data["primary"]
+            ),
+            f"Domaine {host} ajouté.",
+        )
+    return redirect("console:city-detail", slug=slug)
+
+
+@operator_required
+@require_POST
+def domain_primary(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    host = request.POST.get("domain", "")
+    _act(
+        request,
+        lambda: domain_services.domain_make_primary(city=city, host=host, by=request.user.email),
+        f"{host} est maintenant le domaine principal.",
+    )
+    return redirect("console:city-detail", slug=slug)
+
+
+@operator_required
+@require_POST
+def domain_remove(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    host = request.POST.get("domain", "")
+    _act(
+        request,
+        lambda: domain_services.domain_remove(city=city, host=host, by=request.user.email),
+        f"Domaine {host} retiré.",
+    )
+    return redirect("console:city-detail", slug=slug)
+
+
+@operator_required
+@require_POST
+def feature_allow(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    key = request.POST.get("key", "")
+    allowed = request.POST.get("allowed") == "1"
+    label = features.FEATURES[key].label if key in features.FEATURES else key
+    _act(
+        request,
+        lambda: features.feature_allow(city=city, key=key, allowed=allowed, by=request.user.email),
+        f"« {label} » {'autorisée' if allowed else 'retirée'} pour {city.name}.",
+    )
+    return redirect("console:city-detail", slug=slug)
+
+
+@operator_required
+def onboarding(request: HttpRequest) -> HttpResponse:
+    """Step 1 (GET ?q=): find the commune. Step 2 (GET ?insee=): pre-filled form. POST: create."""
+    if request.method == "POST":
+        return _onboarding_submit(request)
+    commune = commune_get(request.GET.get("insee", "").strip().upper())
+    if commune is not None:
+        taken = frozenset(City.objects.values_list("slug", flat=True))
+        form = CityCreateForm(
+            initial={
+                "insee": commune.insee,
+                "name": commune.name,
+                "slug": slug_suggest(commune.name, departement=commune.departement, taken=taken),
+            }
+        )
+        return render(request, "console/onboarding_form.html", {"form": form, "commune": commune})
+    search = CommuneSearchForm(request.GET or None)
+    results = None
+    if search.is_valid():
+        results = commune_search(search.cleaned_data["q"], limit=20)
+    return render(request, "console/onboarding_search.html", {"search": search, "results": results})
+
+
+def _onboarding_submit(request: HttpRequest) -> HttpResponse:
+    form = CityCreateForm(request.POST)
+    commune = commune_get(form.data.get("insee", "").strip().upper())
+    if commune is None:
+        messages.error(request, "Commune introuvable : recommence la recherche.")
+        return redirect("console:onboarding")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            city_request = city_request_validate(
+                name=data["name"],
+                slug=data["slug"],
+                insee=commune.insee,
+                admin_email=data["admin_email"],
+                primary_color=data["primary_color"] or None,
+            )
+            with transaction.atomic():
+                city, _created = city_register(request=city_request, by=request.user.email)
+                audit(
+                    actor=request.user.email,
+                    action="console.onboarding_started",
+                    city=city,
+                    plan=data["plan"],
+                    admin_email=city_request.admin_email,
+                )
+                plan_record(city=city, plan=data["plan"], by=request.user.email)
+                color = city_request.primary_color
+                transaction.on_commit(lambda: provision_city.delay(city.pk, color))
+        except ApplicationError as exc:
+            for field, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            if not any(exc.message in errors for errors in exc.fields.values()):
+                form.add_error(None, exc.message)
+        else:
+            return redirect("console:city-progress", slug=city.slug)
+    response = render(
+        request, "console/onboarding_form.html", {"form": form, "commune": commune}, status=400
+    )
+    return response
+
+
+@operator_required
+def city_progress(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    if request.method == "POST" and city.status in (CityStatus.FAILED, CityStatus.PROVISIONING):
+        transaction.on_commit(lambda: provision_city.delay(city.pk))
+        audit(actor=request.user.email, action="console.provisioning_retried", city=city)
+        messages.info(request, "Création relancée.")
+        return redirect("console:city-progress", slug=slug)
+    done = city.status != CityStatus.PROVISIONING
+    return render(request, "console/city_progress.html", {"c": city, "done": done})
+
+
+@operator_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.select_related("city")
+    city_slug = request.GET.get("ville", "").strip()
+    if city_slug:
+        entries = entries.filter(city__slug=city_slug)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "console/audit_log.html", {"page": page, "city_slug": city_slug})

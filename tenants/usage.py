@@ -1,0 +1,65 @@
+"""Usage figures per city for the operator console: the one place that reads every city's
+schema for counts. Read-only, explicit about the crossing, cached a few minutes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+
+from .context import in_city
+from .models import City
+
+CACHE_TTL = 300
+
+
+@dataclass(frozen=True)
+class CityUsage:
+    users: int | None  # None: not measurable (schema missing)
+    published_offers: int | None  # None: the catalogue app is not installed
+
+
+def _count(city: City) -> CityUsage:
+    from shared_apps.accounts.models import User
+
+    offer_model = (
+        apps.get_model("catalogue", "Offer") if apps.is_installed("tenant_apps.catalogue") else None
+    )
+    try:
+        with transaction.atomic(), in_city(city):  # savepoint: an error leaves no trace
+            users = User.objects.count()
+            offers = None
+            if offer_model is not None:
+                offers = offer_model.objects.filter(status="published").count()
+    except DatabaseError:  # a city whose schema is gone or half-made
+        return CityUsage(None, None)
+    return CityUsage(users, offers)
+
+
+def city_usage(*, city: City, fresh: bool = False) -> CityUsage:
+    """Users in the city's schema and its published local offers (cached 5 minutes)."""
+    if not city.is_serving:
+        return CityUsage(None, None)
+    key = f"tenants:usage:{city.pk}"
+    usage = None if fresh else cache.get(key)
+    if usage is None:
+        usage = _count(city)
+        cache.set(key, usage, timeout=CACHE_TTL)
+    return usage
+
+
+def city_usage_many(*, cities: list[City]) -> dict[int, CityUsage]:
+    """Usage for a page of cities: one cache round trip, then counts for the misses only."""
+    keys = {f"tenants:usage:{city.pk}": city for city in cities if city.is_serving}
+    found = cache.get_many(list(keys))
+    result = {city.pk: CityUsage(None, None) for city in cities}
+    for key, city in keys.items():
+        usage = found.get(key)
+        if usage is None:
+            usage = _count(city)
+            cache.set(key, usage, timeout=CACHE_TTL)
+        result[city.pk] = usage
+    return result
