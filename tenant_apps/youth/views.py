@@ -147,7 +147,7 @@ def _summary_context(answers: dict) -> dict:
         "looking_for_labels": [LookingFor(code).label for code in answers["looking_for"]],
         "licence_label": label(
             LookingForStep, "has_driving_licence", _yes(answers, "has_driving_licence")
-        ),  # noqa: E501
+        ),
         "boursier_label": label(LookingForStep, "boursier", _yes(answers, "boursier")),
     }
 
