@@ -1,5 +1,7 @@
 """URL map of a city's host (<slug>.<base-domain>, the city's schema)."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.urls import include, path
 
 from tenant_apps.branding.views import city_home
@@ -14,6 +16,9 @@ urlpatterns = [
     path("", include("tenant_apps.matching.urls")),
     path("api/v1/", include("tenant_apps.matching.api_urls")),
     path("", include("tenant_apps.youth.urls")),
+    path("", include("tenant_apps.branding.urls")),
     path("api/v1/", include("tenant_apps.youth.api_urls")),
     *common_patterns(urlconf="tremplin.urls_tenant"),
 ]
+if settings.DEBUG:  # city logos in development; a proxy serves MEDIA_ROOT in production
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,10 +1,203 @@
-"""A city's home page."""
+"""A city's home page, its editable pages, its web app manifest, icon and service worker,
+and the admin's branding screens under /staff/branding/."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import json
+from functools import wraps
+from xml.sax.saxutils import escape
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from tremplin.api import current_city
+from tremplin.errors import ApplicationError
+
+from shared_apps.accounts.models import Role
+
+from .forms import BrandingForm, PageForm
+from .models import SOCIAL_NETWORKS, PageSlug
+from .selectors import branding_get, page_get, social_links_list
+from .services import DEFAULT_PRIMARY, branding_update, page_default, page_update
 
 
 def city_home(request: HttpRequest) -> HttpResponse:
     return render(request, "branding/city_home.html")
+
+
+def _city_or_404(request: HttpRequest):
+    city = current_city(request)
+    if city is None:
+        raise Http404
+    return city
+
+
+def page(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city_or_404(request)
+    stored = page_get(slug=slug)
+    title, body = (stored.title, stored.body) if stored else page_default(slug, city_name=city.name)
+    return render(
+        request,
+        "branding/page.html",
+        {
+            "title": title,
+            "body": body,
+            "slug": slug,
+            "social_links": social_links_list(branding_get()),
+        },
+    )
+
+
+def offline(request: HttpRequest) -> HttpResponse:
+    _city_or_404(request)
+    return render(request, "branding/offline.html")
+
+
+def _names(request: HttpRequest) -> tuple[str, str, str]:
+    city = _city_or_404(request)
+    branding = branding_get()
+    name = (branding.display_name if branding else "") or city.name
+    color = branding.primary_color if branding else DEFAULT_PRIMARY
+    return name, color, city.slug
+
+
+@cache_control(max_age=300)
+def manifest(request: HttpRequest) -> HttpResponse:
+    name, color, _slug = _names(request)
+    body = {
+        "name": f"Tremplin {name}",
+        "short_name": name if len(name) <= 12 else name[:12].rstrip(" -"),
+        "lang": "fr",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": color,
+        "background_color": "#FFFFFF",
+        "icons": [
+            {"src": "/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+            {"src": "/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "maskable"},
+        ],
+    }
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False), content_type="application/manifest+json"
+    )
+
+
+@cache_control(max_age=300)
+def icon(request: HttpRequest) -> HttpResponse:
+    """A square icon: the city's initial in white on its primary colour."""
+    name, color, _slug = _names(request)
+    initial = escape(next((c for c in name if c.isalnum()), "T").upper())
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512" width="512" height="512">'
+        f'<rect width="512" height="512" fill="{escape(color)}"/>'
+        '<text x="256" y="256" dy=".35em" text-anchor="middle" fill="#FFFFFF" '
+        'font-family="system-ui,-apple-system,Segoe UI,Roboto,sans-serif" font-size="300" '
+        f'font-weight="700">{initial}</text></svg>'
+    )
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    _name, _color, slug = _names(request)
+    response = render(
+        request,
+        "branding/sw.js",
+        {"cache_prefix": f"tremplin-{slug}"},
+        content_type="application/javascript",
+    )
+    # Browsers check for a new worker at most daily anyway; never let a proxy keep an old one.
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+# Staff: the city admin only.
+
+
+def admin_only(view):
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        _city_or_404(request)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if request.user.role != Role.ADMIN:
+            return render(request, "staff/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _add_errors(form, exc: ApplicationError, aliases: dict[str, str] | None = None) -> None:
+    for field, errors in exc.fields.items():
+        field = (aliases or {}).get(field, field)
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+    if not exc.fields:
+        form.add_error(None, exc.message)
+
+
+@admin_only
+def staff_branding(request: HttpRequest) -> HttpResponse:
+    branding = branding_get()
+    initial = {
+        "display_name": branding.display_name,
+        "primary_color": branding.primary_color,
+        "secondary_color": branding.secondary_color,
+        "welcome_text": branding.welcome_text,
+        **{f"social_{k}": (branding.social_links or {}).get(k, "") for k in SOCIAL_NETWORKS},
+    }
+    form = BrandingForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            branding_update(
+                by=request.user,
+                display_name=data["display_name"],
+                primary_color=data["primary_color"],
+                secondary_color=data["secondary_color"],
+                welcome_text=data["welcome_text"],
+                social_links=form.social_links(),
+                logo=data.get("logo") or None,
+                remove_logo=data["remove_logo"],
+            )
+        except ApplicationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("L'identité de la ville est enregistrée."))
+            return redirect("branding:staff")
+    social_fields = [form[f"social_{key}"] for key in SOCIAL_NETWORKS]
+    return render(
+        request,
+        "branding/staff_branding.html",
+        {"form": form, "social_fields": social_fields, "pages": PageSlug.choices},
+    )
+
+
+@admin_only
+def staff_page(request: HttpRequest, slug: str) -> HttpResponse:
+    if slug not in PageSlug.values:
+        raise Http404
+    stored = page_get(slug=slug)
+    title, body = (
+        (stored.title, stored.body)
+        if stored
+        else page_default(slug, city_name=current_city(request).name)
+    )
+    form = PageForm(request.POST or None, initial={"title": title, "body": body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            page_update(by=request.user, slug=slug, **form.cleaned_data)
+        except ApplicationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("La page est enregistrée."))
+            return redirect("branding:staff")
+    return render(
+        request,
+        "branding/staff_page.html",
+        {"form": form, "slug": slug, "label": PageSlug(slug).label},
+    )
