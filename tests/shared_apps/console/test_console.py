@@ -195,3 +195,17 @@ def test_audit_log_lists_operator_actions(console, grigny, operator):
 
 def test_unknown_city_is_a_404(console):
     assert console.get("/console/villes/atlantide/").status_code == 404
+
+
+def test_archive_then_drop_from_the_console(console, grigny, gennevilliers, settings, tmp_path):
+    settings.TREMPLIN_EXPORT_DIR = tmp_path
+    console.post("/console/villes/grigny/archiver/")
+    assert City.objects.get(pk=grigny.pk).status == CityStatus.ARCHIVED
+    assert len(list(tmp_path.glob("grigny-*.tar.gz"))) == 1
+    detail = console.get("/console/villes/grigny/").content.decode()
+    assert "Supprimer définitivement" in detail
+    response = console.post("/console/villes/grigny/supprimer/", {"confirm_slug": "grigny"})
+    assert response["Location"] == "/console/"
+    assert not City.objects.filter(slug="grigny").exists()
+    assert City.objects.get(pk=gennevilliers.pk).status == CityStatus.ACTIVE
+    assert AuditEntry.objects.filter(action="city.dropped", details__slug="grigny").exists()
