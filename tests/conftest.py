@@ -7,6 +7,7 @@ Fixture cities are named like Zulip names its users: `grigny`, `gennevilliers`, 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -14,7 +15,6 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
@@ -48,14 +48,24 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """After pytest-django migrated public: build the template and onboard the fixture cities."""
+def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """Create the test database (always: pytest-django would skip it when only `committed`
+    tests run, and they would then hit the development database), build the template and
+    onboard the fixture cities."""
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
-        cache.clear()  # the tests' own Redis database
+        db_config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        assert connection.settings_dict["NAME"].startswith("test_")
         provisioning.ensure_template()
         for spec in FIXTURE_CITIES.values():
             city_onboard(admin_email=f"staff@{spec['slug']}.test", **spec)
     yield
+    with django_db_blocker.unblock():
+        from django.db import connections
+
+        connections.close_all()
+        teardown_databases(db_config, verbosity=0)
 
 
 @pytest.fixture(autouse=True)
@@ -182,14 +192,16 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
         "DJANGO_SETTINGS_MODULE": "tremplin.settings.test",
         "DATABASE_URL": _test_database_url(),
     }
-    app.control.purge()
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "tremplin.celery:app", "worker", "--pool", "solo",
-         "--loglevel", "WARNING", "--without-mingle", "--without-gossip", "-n", "pytest@%h"],
+         "--loglevel", "WARNING", "--without-mingle", "--without-gossip",
+         "-Q", queue, "-n", f"{queue}@%h"],
         env=env,
     )  # fmt: skip
     deadline = time.monotonic() + 60
-    while not app.control.ping(timeout=0.5):
+    name = f"{queue}@{socket.gethostname()}"
+    while not app.control.ping(destination=[name], timeout=0.5):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             pytest.fail("The Celery worker did not start.")

@@ -138,7 +138,17 @@ def offer_transition(*, offer: Offer, by, action: str) -> Offer:
     offer.status = target
     offer.save(update_fields=["status", "published_at", "updated_at"])
     audit_record(actor=by, action=f"offer.{action}", obj=offer, diff={"status": [old, target]})
+    if target == OfferStatus.PUBLISHED:
+        _announce_later(offer)
     return offer
+
+
+def _announce_later(offer: Offer) -> None:
+    """Once committed, tell the young people it fits (matching, in a Celery task)."""
+    from tenant_apps.matching.tasks import notify_offer_published
+
+    offer_id = str(offer.pk)
+    transaction.on_commit(lambda: notify_offer_published.delay(offer_id))
 
 
 def offer_submit(*, offer: Offer, by) -> Offer:

@@ -1,5 +1,7 @@
 """Celery on Redis; tasks carry the city's schema in their headers (tenant-schemas-celery)."""
 
+from celery.schedules import crontab
+
 from .env import env_bool, env_str
 
 # CELERY
@@ -17,6 +19,10 @@ CELERY_TIMEZONE = "Europe/Paris"
 # Periodic tasks; each fans out to every active city (see tenants.tasks).
 CELERY_BEAT_SCHEDULE: dict = {
     # Safety net: each onboarding already triggers a refill.
+    "matching-weekly-digests": {
+        "task": "tenant_apps.matching.tasks.send_weekly_digests_everywhere",
+        "schedule": crontab(hour=17, minute=0, day_of_week="fri"),
+    },
     "tenants-refill-spare-schemas": {
         "task": "tenants.tasks.refill_spare_schemas",
         "schedule": 600.0,

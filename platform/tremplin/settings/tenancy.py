@@ -19,3 +19,5 @@ TREMPLIN_HOST_CACHE_SECONDS = 30
 TREMPLIN_TEMPLATE_SCHEMA = "_city_template"
 # Copies of the template kept ready so that onboarding is a schema rename (refilled by Celery).
 TREMPLIN_SPARE_SCHEMAS = env_int("TREMPLIN_SPARE_SCHEMAS", 2)
+# At most this many notifications (inbox messages) a young person receives in 7 days.
+TREMPLIN_NOTIFICATIONS_PER_WEEK = env_int("TREMPLIN_NOTIFICATIONS_PER_WEEK", 3)

@@ -13,16 +13,20 @@ from .base import *  # noqa: E402, F403
 from .base import REDIS_URL  # noqa: E402
 
 DEBUG = False
-# Tests use their own Redis database so they never see a running demo's cache or queue.
+# One id per test run, inherited by the processes it starts (its Celery worker): two runs at
+# once (or a run next to `make demo`) never share a database, a cache key or a task queue.
+TEST_RUN_ID = os.environ.setdefault("TREMPLIN_TEST_RUN_ID", str(os.getpid()))
 TEST_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/13"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": TEST_REDIS_URL,
-        "KEY_PREFIX": "tremplin-test",
+        "KEY_PREFIX": f"tremplin-test-{TEST_RUN_ID}",
+        "TIMEOUT": 3600,
     }
 }
 CELERY_BROKER_URL = TEST_REDIS_URL
+CELERY_TASK_DEFAULT_QUEUE = f"tests-{TEST_RUN_ID}"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TREMPLIN_BASE_DOMAIN = "localhost"
@@ -31,5 +35,4 @@ TREMPLIN_URL_PORT = "8000"
 # No spare schemas unless a test asks for them (tests/tenants/test_provisioning.py).
 TREMPLIN_SPARE_SCHEMAS = 0
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
-# One test database per run, so two runs (or a run and a benchmark) never drop each other's.
-DATABASES["default"]["TEST"] = {"NAME": f"test_tremplin_{os.getpid()}"}  # noqa: F405
+DATABASES["default"]["TEST"] = {"NAME": f"test_tremplin_{TEST_RUN_ID}"}  # noqa: F405

@@ -1,0 +1,29 @@
+"""Celery tasks for matching. They run in the schema of the city that sent them."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import connection
+
+from tenants.context import dangerously_all_cities
+
+from . import notifications
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def notify_offer_published(offer_id: str) -> int:
+    """Sent by the catalogue when an offer is published, from the city's schema."""
+    import uuid
+
+    return notifications.notify_offer_published(
+        city=connection.tenant, offer_id=uuid.UUID(offer_id)
+    )
+
+
+@shared_task(ignore_result=True)
+def send_weekly_digests_everywhere() -> int:
+    """Beat: once a week, every active city's digests (each city in its own schema)."""
+    total = 0
+    for city in dangerously_all_cities():
+        total += notifications.send_weekly_digests(city=city)
+    return total
