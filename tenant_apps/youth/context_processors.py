@@ -11,7 +11,6 @@ def youth(request: HttpRequest) -> dict:
         return {}
     from .models import YouthProfile
 
-    verified = (
-        YouthProfile.objects.filter(user=user).values_list("email_verified_at", flat=True).first()
-    )
-    return {"email_unverified": verified is None}
+    # Accounts made without sign-up (demo, staff tools) have no profile row: no banner for them.
+    unverified = YouthProfile.objects.filter(user=user, email_verified_at__isnull=True).exists()
+    return {"email_unverified": unverified}
