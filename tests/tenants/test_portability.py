@@ -56,6 +56,8 @@ def test_round_trip_is_row_for_row_identical(populated_grigny, tmp_path):
         created = User.objects.create(email="nouveau@grigny.test", role=Role.YOUTH)
         assert created.pk > max(User.objects.exclude(pk=created.pk).values_list("pk", flat=True))
     assert AuditEntry.objects.filter(action="city.imported", city=copy).exists()
+    source_again = city_export(city=source, path=tmp_path / "source-again.tar.gz")
+    assert source_again["tables"] == manifest["tables"]  # the source city is untouched
 
 
 def test_import_refuses_bad_input_and_creates_nothing(grigny, tmp_path):
