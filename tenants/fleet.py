@@ -27,6 +27,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -37,8 +38,15 @@ from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrat
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations import (
+    AlterModelOptions,
+    CreateModel,
+    DeleteModel,
+    RenameModel,
+)
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.migrations.state import ModelState, ProjectState
+from django.db.models.signals import post_migrate
 
 from . import provisioning
 from .models import City
@@ -164,6 +172,34 @@ def _pre_migrate_state(executor: MigrationExecutor) -> ProjectState:
     return state
 
 
+# post_migrate's receivers are Django's own (content types and permissions), which only have
+# work when a model appears, disappears, is renamed or changes its permissions. They cost two
+# queries per installed app and per schema (most of a schema's time for an added column), so a
+# plan without such an operation skips them, unless some other receiver is connected.
+_MODEL_SET_OPERATIONS = (CreateModel, DeleteModel, RenameModel, AlterModelOptions)
+
+
+def _only_django_post_migrate_receivers() -> bool:
+    for entry in post_migrate.receivers:
+        receiver = entry[1]
+        if isinstance(receiver, weakref.ReferenceType):
+            receiver = receiver()
+        if receiver is not None and not getattr(receiver, "__module__", "").startswith(
+            "django.contrib."
+        ):
+            return False
+    return True
+
+
+def _needs_post_migrate(plan) -> bool:
+    changes_models = any(
+        isinstance(operation, _MODEL_SET_OPERATIONS)
+        for migration, _backwards in plan
+        for operation in migration.operations
+    )
+    return changes_models or not _only_django_post_migrate_receivers()
+
+
 def migrate_one_schema(schema_name: str) -> tuple[str, ...]:
     """Apply every unapplied migration to `schema_name` on the current connection.
 
@@ -186,22 +222,28 @@ def migrate_one_schema(schema_name: str) -> tuple[str, ...]:
         pre_state = _pre_migrate_state(executor)
         emit_pre_migrate_signal(0, False, connection.alias, apps=pre_state.apps.clone(), plan=plan)
         post_state = executor.migrate(targets, plan=plan, state=pre_state.clone())
-        post_state.clear_delayed_apps_cache()
-        post_apps = post_state.apps
-        with post_apps.bulk_update():
-            model_keys = []
-            for model_state in post_apps.real_models:
-                key = model_state.app_label, model_state.name_lower
-                model_keys.append(key)
-                post_apps.unregister_model(*key)
-        post_apps.render_multiple(
-            [ModelState.from_model(global_apps.get_model(*key)) for key in model_keys]
-        )
-        # Content types and permissions of new models, in this schema.
-        emit_post_migrate_signal(0, False, connection.alias, apps=post_apps, plan=plan)
+        if _needs_post_migrate(plan):
+            _emit_post_migrate(post_state, plan)
         return tuple(f"{m.app_label}.{m.name}" for m, backwards in plan if not backwards)
     finally:
         connection.set_schema_to_public()
+
+
+def _emit_post_migrate(post_state: ProjectState, plan) -> None:
+    """As `migrate` does: re-render unmigrated apps' models, then send post_migrate."""
+    post_state.clear_delayed_apps_cache()
+    post_apps = post_state.apps
+    with post_apps.bulk_update():
+        model_keys = []
+        for model_state in post_apps.real_models:
+            key = model_state.app_label, model_state.name_lower
+            model_keys.append(key)
+            post_apps.unregister_model(*key)
+    post_apps.render_multiple(
+        [ModelState.from_model(global_apps.get_model(*key)) for key in model_keys]
+    )
+    # Content types and permissions of new models, in this schema.
+    emit_post_migrate_signal(0, False, connection.alias, apps=post_apps, plan=plan)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -172,3 +172,18 @@ def test_a_second_run_is_refused_while_one_holds_the_lock(db):
 def test_parallel_must_be_positive(db):
     with pytest.raises(CommandError, match="at least 1"):
         call_command("migrate_fleet", "--parallel", "0")
+
+
+def test_content_types_are_refreshed_only_when_models_change():
+    from django.db import migrations, models
+
+    def plan(*operations):
+        migration = migrations.Migration("0099_probe", "branding")
+        migration.operations = list(operations)
+        return [(migration, False)]
+
+    add_column = migrations.AddField("branding", "x", models.IntegerField(null=True))
+    new_model = migrations.CreateModel("Probe", [("id", models.AutoField(primary_key=True))])
+    assert not fleet._needs_post_migrate(plan(add_column))
+    assert fleet._needs_post_migrate(plan(add_column, new_model))
+    assert fleet._needs_post_migrate(plan(migrations.RenameModel("Branding", "Brand")))
