@@ -11,6 +11,7 @@ from .urls_common import common_patterns, handler400, handler404, handler500  # 
 urlpatterns = [
     path("", city_home, name="home"),
     path("", include("tenant_apps.catalogue.urls")),
+    path("staff/fonctionnalites/", include("tenant_apps.features.urls")),
     path("staff/", include("tenant_apps.staff.urls")),
     path("api/v1/", include("tenant_apps.catalogue.api_urls")),
     path("", include("tenant_apps.matching.urls")),
