@@ -8,6 +8,7 @@ bumped by signals on every catalogue write) or after CANDIDATES_TTL seconds.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -19,7 +20,7 @@ from decimal import Decimal
 from django.core.cache import cache
 
 from shared_apps.national.models import NationalOffer
-from tenant_apps.catalogue.models import Offer
+from tenant_apps.catalogue.models import Offer, OfferKind
 from tenant_apps.catalogue.selectors import OfferFilters, offer_list_for_city
 from tenants.models import City
 
@@ -61,6 +62,13 @@ class Candidate:
     capacity: int | None
     places_available: int | None
     commune_insee: str
+    # Offers often share their rules (same ages, same situations): matching evaluates each
+    # distinct rule set once per person, keyed by this canonical form.
+    rules_key: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return str(OfferKind(self.kind).label) if self.kind in OfferKind.values else self.kind
 
 
 def _institution(offer, city: City) -> Institution | None:
@@ -112,6 +120,7 @@ def _build(city: City) -> tuple[Candidate, ...]:
     for hit in hits:
         offer = hit.offer
         structure = getattr(offer, "structure", None)
+        eligibility = effective_rules(offer, rules.get(offer.pk) or {})
         result.append(
             Candidate(
                 id=offer.pk,
@@ -121,7 +130,7 @@ def _build(city: City) -> tuple[Candidate, ...]:
                 themes=tuple(offer.themes or ()),
                 is_national=hit.is_national,
                 pinned=hit.pinned,
-                eligibility=effective_rules(offer, rules.get(offer.pk) or {}),
+                eligibility=eligibility,
                 institution=_institution(offer, city),
                 institution_name=offer.institution_name,
                 amount_value=offer.amount_value,
@@ -143,6 +152,7 @@ def _build(city: City) -> tuple[Candidate, ...]:
                 capacity=offer.capacity,
                 places_available=structure.places_available if structure else None,
                 commune_insee=offer.commune_insee,
+                rules_key=json.dumps(eligibility, sort_keys=True, default=str),
             )
         )
     return tuple(result)

@@ -8,9 +8,10 @@ screen is not ten aids in a row.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tenant_apps.catalogue.themes import theme_labels
@@ -78,66 +79,99 @@ def _theme_matches(candidate: Candidate, interests: frozenset[str]) -> list[str]
     return matched
 
 
+def verdict_for(candidate: Candidate, profile: MatchProfile, memo: dict | None = None):
+    """The engine's answer, computed once per distinct rule set when a memo is given."""
+    if memo is None:
+        return evaluate(candidate.eligibility, profile.engine, candidate.institution)
+    key = (candidate.rules_key, candidate.institution)
+    result = memo.get(key)
+    if result is None:
+        result = memo[key] = evaluate(candidate.eligibility, profile.engine, candidate.institution)
+    return result
+
+
+@dataclass
+class Scoring:
+    """What scoring needs beyond the person: the time, labels, and the per-person verdicts."""
+
+    now: datetime
+    labels: dict[str, str] = field(default_factory=theme_labels)
+    memo: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.week_ago = self.now - timedelta(days=7)
+        self.today = self.now.date()
+
+
 def score_candidate(
-    candidate: Candidate, profile: MatchProfile, *, now: datetime, labels: dict[str, str]
+    candidate: Candidate, profile: MatchProfile, scoring: Scoring, *, explain: bool = True
 ) -> FeedItem | None:
-    result = evaluate(candidate.eligibility, profile.engine, candidate.institution)
+    """Score one offer for one person; `explain` adds the plain-French reasons (slower)."""
+    result = verdict_for(candidate, profile, scoring.memo)
     if result.verdict == Verdict.NOT_ELIGIBLE:
         return None
     score, reasons = 1.0 if candidate.pinned else 0.0, []
 
-    matched = _theme_matches(candidate, profile.interests)
-    if matched:
-        score += 3 + min(len(matched) - 1, 2)
-        label = labels.get(matched[0], matched[0].split("--")[-1].replace("-", " "))
-        reasons.append(f"tu t'intéresses à : {label.lower()}")
+    if profile.interests:
+        matched = _theme_matches(candidate, profile.interests)
+        if matched:
+            score += 3 + min(len(matched) - 1, 2)
+            if explain:
+                label = scoring.labels.get(matched[0], matched[0].split("--")[-1])
+                reasons.append(f"tu t'intéresses à : {label.replace('-', ' ').lower()}")
 
-    wanted = [
-        code
-        for code in profile.looking_for
-        if candidate.kind in KINDS_FOR_LOOKING_FOR.get(code, ())
-    ]
-    if wanted:
-        score += 2
-        reasons.append(LOOKING_FOR_PHRASES[sorted(wanted)[0]])
+    if profile.looking_for:
+        wanted = [
+            c for c in profile.looking_for if candidate.kind in KINDS_FOR_LOOKING_FOR.get(c, ())
+        ]
+        if wanted:
+            score += 2
+            if explain:
+                reasons.append(LOOKING_FOR_PHRASES[sorted(wanted)[0]])
 
     distance = None
     if candidate.is_remote:
         score += 1.5 if profile.needs_nearby else 0.3
-        reasons.append("à distance, sans te déplacer")
+        if explain:
+            reasons.append("à distance, sans te déplacer")
     elif profile.home and candidate.latitude is not None and candidate.longitude is not None:
         distance = distance_km(profile.home, (candidate.latitude, candidate.longitude))
         reach = 3.0 if profile.needs_nearby else 10.0
         score += (3.0 if profile.needs_nearby else 1.5) * max(0.0, 1 - distance / reach)
         if distance <= reach:
-            reasons.append(f"à {_km(distance)} de chez toi")
+            if explain:
+                reasons.append(f"à {_km(distance)} de chez toi")
         elif profile.needs_nearby:
             score -= 1.5
 
     if candidate.kind == "aide" and result.verdict == Verdict.ELIGIBLE and candidate.eligibility:
         score += 2.5
-        reasons.append("tu y as droit")
+        if explain:
+            reasons.append("tu y as droit")
 
     if profile.is_qpv and candidate.qpv_priority:
         score += 1
-        reasons.append("prioritaire pour ton quartier")
+        if explain:
+            reasons.append("prioritaire pour ton quartier")
 
-    if candidate.published_at and now - candidate.published_at <= timedelta(days=7):
+    if candidate.published_at and candidate.published_at >= scoring.week_ago:
         score += 0.8
-        reasons.append("nouveau cette semaine")
+        if explain:
+            reasons.append("nouveau cette semaine")
 
     if candidate.apply_by:
-        days = (candidate.apply_by - now.date()).days
+        days = (candidate.apply_by - scoring.today).days
         if 0 <= days <= 14:
             score += 1 + (14 - days) / 14
-            reasons.append(
-                "dernier jour pour candidater"
-                if days == 0
-                else f"plus que {days} jour{'s' if days > 1 else ''} pour candidater"
-            )
+            if explain:
+                reasons.append(
+                    "dernier jour pour candidater"
+                    if days == 0
+                    else f"plus que {days} jour{'s' if days > 1 else ''} pour candidater"
+                )
 
     if candidate.kind == "evenement" and candidate.starts_at:
-        days = (candidate.starts_at - now).days
+        days = (candidate.starts_at - scoring.now).days
         if 0 <= days <= 14:
             score += 1 - days / 14
 
@@ -147,25 +181,27 @@ def score_candidate(
             score -= 2
         elif places <= 5:
             score += 0.5
-            reasons.append(f"il reste {places} place{'s' if places > 1 else ''}")
+            if explain:
+                reasons.append(f"il reste {places} place{'s' if places > 1 else ''}")
 
-    if not reasons:
-        return FeedItem(
-            candidate, score, ("près de chez toi, pour les jeunes de ta ville",), distance
-        )
+    if explain and not reasons:
+        reasons.append("pour les jeunes de ta ville")
     return FeedItem(candidate, score, tuple(reasons), distance)
 
 
 def feed_for(
     *, profile: MatchProfile, candidates: Iterable[Candidate], now: datetime, limit: int = 20
 ) -> list[FeedItem]:
-    """The best `limit` offers for this person, kinds spread out."""
-    labels = theme_labels()
-    scored = [
-        item for c in candidates if (item := score_candidate(c, profile, now=now, labels=labels))
-    ]
-    scored.sort(key=lambda item: (-item.score, item.candidate.title))
-    pool = scored[: limit * 4]
+    """The best `limit` offers for this person, kinds spread out.
+
+    Two passes: every offer gets a score (no text), then only the best few get their reasons.
+    """
+    scoring = Scoring(now=now)
+    scored = (score_candidate(c, profile, scoring, explain=False) for c in candidates)
+    best = heapq.nsmallest(
+        limit * 4, (i for i in scored if i), key=lambda i: (-i.score, i.candidate.title)
+    )
+    pool = [score_candidate(item.candidate, profile, scoring) for item in best]
     picked: list[FeedItem] = []
     per_kind: dict[str, int] = {}
     while pool and len(picked) < limit:

@@ -23,7 +23,7 @@ from tenants.models import City, build_url
 
 from .candidates import Candidate, candidates_for_city
 from .eligibility import Profile
-from .feed import feed_for, score_candidate
+from .feed import Scoring, feed_for, score_candidate
 from .models import InboxMessage, NotificationSettings
 from .profiles import MatchProfile
 
@@ -96,13 +96,12 @@ def notify_offer_published(*, city: City, offer_id: uuid.UUID) -> int:
     link = f"/offres/{candidate.id}/"
     batch: list[InboxMessage] = []
     created = 0
-    from tenant_apps.catalogue.themes import theme_labels
-
-    labels = theme_labels()
+    scoring = Scoring(now=now)
     for user_id, profile in _profiles(city, today):
         if user_id in told or sent.get(user_id, 0) >= cap:
             continue
-        item = score_candidate(candidate, profile, now=now, labels=labels)
+        scoring.memo.clear()  # verdicts are per person
+        item = score_candidate(candidate, profile, scoring)
         if item is None or item.score < NOTIFY_MIN_SCORE:
             continue
         batch.append(

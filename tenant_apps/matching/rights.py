@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .candidates import Candidate
-from .eligibility import Verdict, evaluate
+from .eligibility import Verdict
+from .feed import verdict_for
 from .profiles import MatchProfile
 
 # The question to ask for each missing fact, in plain French (tutoiement).
@@ -64,11 +65,11 @@ def _sort_key(candidate: Candidate) -> tuple:
 
 def rights_for(*, profile: MatchProfile, candidates: Iterable[Candidate]) -> Rights:
     """Evaluate every aid of the catalogue against the profile."""
-    eligible, maybe = [], []
+    eligible, maybe, memo = [], [], {}
     for candidate in candidates:
         if candidate.kind != "aide":
             continue
-        result = evaluate(candidate.eligibility, profile.engine, candidate.institution)
+        result = verdict_for(candidate, profile, memo)
         if result.verdict == Verdict.ELIGIBLE:
             eligible.append(candidate)
         elif result.verdict == Verdict.MAYBE:
