@@ -16,16 +16,14 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import Count
 from django.utils import timezone
 
-from shared_apps.geo.communes import commune_get
 from tenant_apps.youth.models import YouthProfile
 from tenants.features import feature_enabled
 from tenants.models import City, build_url
 
 from .candidates import Candidate, candidates_for_city
-from .eligibility import Profile
 from .feed import Scoring, feed_for, score_candidate
 from .models import InboxMessage, NotificationSettings
-from .profiles import MatchProfile
+from .profiles import MatchProfile, match_profile_from_row
 
 BATCH = 2000
 # A match worth interrupting someone for: an interest, what they look for, or an aid they get.
@@ -38,40 +36,11 @@ def weekly_cap() -> int:
 
 def _profiles(city: City, today: date) -> Iterator[tuple[int, MatchProfile]]:
     """Every young person's profile as a MatchProfile, without a query per person."""
-    commune = commune_get(city.insee)
-    queryset = YouthProfile.objects.select_related("neighbourhood").filter(user__is_active=True)
+    queryset = YouthProfile.objects.select_related("user", "neighbourhood").filter(
+        user__is_active=True
+    )
     for row in queryset.iterator(chunk_size=BATCH):
-        hood = row.neighbourhood
-        facts = dict(row.facts or {})
-        if hood is not None:
-            facts["qpv"] = hood.is_qpv
-        own = commune_get(row.commune_insee) if row.commune_insee else commune
-        engine = Profile(
-            today=today,
-            birth_date=row.birth_date,
-            situation=row.situation or None,
-            commune_insee=own.insee if own else None,
-            postal_code=row.postal_code or None,
-            departement=own.departement if own else None,
-            region=own.region if own else None,
-            epci=(own.epci or None) if own else None,
-            boursier=row.boursier,
-            facts=facts,
-        )
-        yield (
-            row.user_id,
-            MatchProfile(
-                engine=engine,
-                interests=frozenset(row.interests or ()),
-                freins=frozenset(row.freins or ()),
-                looking_for=frozenset(row.looking_for or ()),
-                has_driving_licence=row.has_driving_licence,
-                is_qpv=hood.is_qpv if hood else None,
-                home=(hood.latitude, hood.longitude)
-                if hood and hood.latitude is not None
-                else None,
-            ),
-        )
+        yield row.user_id, match_profile_from_row(row, today=today, city=city)
 
 
 def _sent_this_week(now: datetime) -> dict[int, int]:

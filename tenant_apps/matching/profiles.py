@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from shared_apps.accounts.models import User
-from shared_apps.geo.communes import commune_get
 from tenants.models import City
 
 from .eligibility import Profile, age_on
@@ -56,47 +55,39 @@ def _date(value: Any) -> date | None:
 
 
 def match_profile_from_dict(data: Mapping[str, Any], *, today: date, city: City) -> MatchProfile:
-    """From the DESIGN.md profile shape (already validated); the commune defaults to the city's."""
+    """From the DESIGN.md profile shape (already validated)."""
     from tenant_apps.youth.models import Neighbourhood
+    from tenant_apps.youth.selectors import profile_for_engine
 
-    insee = data.get("commune_insee") or city.insee
-    commune = commune_get(insee)
-    postal_code = data.get("postal_code") or (
-        commune.postal_codes[0] if commune and len(commune.postal_codes) == 1 else None
-    )
     neighbourhood = None
     if data.get("neighbourhood"):
         neighbourhood = Neighbourhood.objects.filter(code=data["neighbourhood"]).first()
-    facts = dict(data.get("facts") or {})
-    freins = frozenset(data.get("freins") or [])
-    if "handicap" in freins:
-        facts.setdefault("situation_handicap", True)
-    if "logement" in freins:
-        facts.setdefault("difficultes_acces_ou_frais_logement", True)
-    if neighbourhood is not None:
-        facts["qpv"] = neighbourhood.is_qpv
-    engine = Profile(
-        today=today,
-        birth_date=_date(data.get("birth_date")),
-        situation=data.get("situation") or None,
-        commune_insee=commune.insee if commune else None,
-        postal_code=postal_code,
-        departement=commune.departement if commune else None,
-        region=commune.region if commune else None,
-        epci=(commune.epci or None) if commune else None,
-        boursier=data.get("boursier"),
-        facts=facts,
+    return _match_profile(
+        profile_for_engine(data, today, city_insee=city.insee), data, neighbourhood
     )
+
+
+def match_profile_from_row(row, *, today: date, city: City) -> MatchProfile:
+    """From a stored YouthProfile (with user and neighbourhood selected)."""
+    from tenant_apps.youth.selectors import profile_as_dict, profile_for_engine
+
+    data = profile_as_dict(row)
+    return _match_profile(
+        profile_for_engine(row, today, city_insee=city.insee), data, row.neighbourhood
+    )
+
+
+def _match_profile(engine: Profile, data: Mapping[str, Any], neighbourhood) -> MatchProfile:
     home = None
-    if neighbourhood and neighbourhood.latitude is not None:
+    if neighbourhood is not None and neighbourhood.latitude is not None:
         home = (neighbourhood.latitude, neighbourhood.longitude)
     return MatchProfile(
         engine=engine,
         interests=frozenset(data.get("interests") or []),
-        freins=freins,
+        freins=frozenset(data.get("freins") or []),
         looking_for=frozenset(data.get("looking_for") or []),
         has_driving_licence=data.get("has_driving_licence"),
-        is_qpv=neighbourhood.is_qpv if neighbourhood else None,
+        is_qpv=neighbourhood.is_qpv if neighbourhood is not None else None,
         home=home,
         diploma_level=data.get("diploma_level") or None,
     )
@@ -104,11 +95,12 @@ def match_profile_from_dict(data: Mapping[str, Any], *, today: date, city: City)
 
 def match_profile_for_user(*, user: User, today: date, city: City) -> MatchProfile:
     """The saved profile of a signed-in young person (an empty one if they skipped it)."""
-    from tenant_apps.youth.selectors import profile_as_dict, profile_get
+    from tenant_apps.youth.selectors import profile_get
 
     profile = profile_get(user=user)
-    data = profile_as_dict(profile) if profile else {}
-    return match_profile_from_dict(data, today=today, city=city)
+    if profile is None:
+        return match_profile_from_dict({}, today=today, city=city)
+    return match_profile_from_row(profile, today=today, city=city)
 
 
 def match_profile_for_request(request, *, today: date, city: City) -> MatchProfile:

@@ -104,8 +104,15 @@ def _text(value: Any) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def profile_for_engine(source: YouthProfile | Mapping[str, Any] | None, today: date) -> Profile:
+def profile_for_engine(
+    source: YouthProfile | Mapping[str, Any] | None,
+    today: date,
+    *,
+    city_insee: str | None = None,
+) -> Profile:
     """The eligibility engine's Profile from a stored profile or a DESIGN.md-shaped dict.
+
+    `city_insee`: the commune to assume when only a neighbourhood of that city is known.
 
     Département, région and EPCI derive from the commune; malformed values count as unknown
     (validate API input before calling this). Freins and the neighbourhood add facts the engine
@@ -117,11 +124,16 @@ def profile_for_engine(source: YouthProfile | Mapping[str, Any] | None, today: d
         data = {**profile_as_dict(source), "is_qpv": source.is_qpv}
     else:
         data = source
-    commune = commune_get(_text(data.get("commune_insee")) or "")
+    insee = _text(data.get("commune_insee"))
+    if insee is None and city_insee and data.get("neighbourhood"):
+        insee = city_insee  # a quartier of the city says which commune they live in
+    commune = commune_get(insee or "")
     facts = dict(data.get("facts") or {}) if isinstance(data.get("facts"), Mapping) else {}
     freins = data.get("freins") or []
     if isinstance(freins, list) and "handicap" in freins:
         facts.setdefault("situation_handicap", True)
+    if isinstance(freins, list) and "logement" in freins:
+        facts.setdefault("difficultes_acces_ou_frais_logement", True)
     is_qpv = data.get("is_qpv")
     if is_qpv is None and isinstance(data.get("neighbourhood"), str):
         is_qpv = (
