@@ -4,12 +4,10 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
 
-from tenant_apps.branding.views import city_home
-
 from .urls_common import common_patterns, handler400, handler404, handler500  # noqa: F401
 
 urlpatterns = [
-    path("", city_home, name="home"),
+    path("", include("tenant_apps.portal.urls")),
     path("", include("tenant_apps.catalogue.urls")),
     path("staff/fonctionnalites/", include("tenant_apps.features.urls")),
     path("staff/", include("tenant_apps.staff.urls")),
@@ -19,6 +17,7 @@ urlpatterns = [
     path("", include("tenant_apps.youth.urls")),
     path("", include("tenant_apps.branding.urls")),
     path("api/v1/", include("tenant_apps.youth.api_urls")),
+    path("api/v1/", include("tenant_apps.portal.api_urls")),
     *common_patterns(urlconf="tremplin.urls_tenant"),
 ]
 if settings.DEBUG:  # city logos in development; a proxy serves MEDIA_ROOT in production

@@ -58,6 +58,7 @@ TENANT_APPS = [
     "tenant_apps.catalogue",
     "tenant_apps.staff",
     "tenant_apps.matching",
+    "tenant_apps.portal",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

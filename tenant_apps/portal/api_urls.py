@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("me/saves/", api.MySavesApi.as_view(), name="api-my-saves"),
+    path("me/saves/<str:offer_id>/", api.MySaveDeleteApi.as_view(), name="api-my-save"),
+    path("me/registrations/", api.MyRegistrationsApi.as_view(), name="api-my-registrations"),
+    path(
+        "offers/<str:offer_id>/register/", api.OfferRegisterApi.as_view(), name="api-offer-register"
+    ),
+]

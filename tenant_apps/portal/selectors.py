@@ -1,0 +1,151 @@
+"""Reads of the youth portal (current city schema)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from shared_apps.accounts.models import User
+from shared_apps.national.models import NationalOffer
+from tenant_apps.catalogue.models import AbstractOffer, Offer, OfferKind, OfferStatus, Structure
+from tenant_apps.matching.feed import distance_km
+
+from .models import Inspiration, InspirationStatus, Registration, RegistrationStatus, Save
+
+ACTIVE = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)
+
+
+def upcoming_events(*, limit: int | None = None, days: int = 60) -> list[Offer]:
+    """Published local events that have not ended, soonest first."""
+    now = timezone.now()
+    qs = (
+        Offer.objects.filter(status=OfferStatus.PUBLISHED, kind=OfferKind.EVENEMENT)
+        .exclude(publish_from__gt=now)
+        .exclude(publish_until__lte=now)
+        .filter(starts_at__isnull=False, starts_at__lt=now + timedelta(days=days))
+        .filter(Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now))
+        .defer("body", "search_document", "search_vector", "eligibility")
+        .order_by("starts_at", "title")
+    )
+    return list(qs[:limit] if limit else qs)
+
+
+def events_by_day(*, days: int = 60) -> OrderedDict[date, list[Offer]]:
+    grouped: OrderedDict[date, list[Offer]] = OrderedDict()
+    today = timezone.localdate()
+    for offer in upcoming_events(days=days):
+        day = max(timezone.localdate(offer.starts_at), today)
+        grouped.setdefault(day, []).append(offer)
+    return grouped
+
+
+@dataclass
+class NearbyStructure:
+    structure: Structure
+    distance_km: float | None
+
+
+def structures_near(*, home: tuple[float, float] | None) -> list[NearbyStructure]:
+    """The city's structures, nearest to `home` first (those without coordinates last)."""
+    rows = [
+        NearbyStructure(
+            s,
+            distance_km(home, (s.latitude, s.longitude))
+            if home and s.latitude is not None and s.longitude is not None
+            else None,
+        )
+        for s in Structure.objects.order_by("name")
+    ]
+    if home:
+        rows.sort(key=lambda r: (r.distance_km is None, r.distance_km or 0, r.structure.name))
+    return rows
+
+
+def inspiration_list_published() -> QuerySet[Inspiration]:
+    return Inspiration.objects.filter(status=InspirationStatus.PUBLISHED)
+
+
+def inspiration_get_published(*, pk: int) -> Inspiration | None:
+    return inspiration_list_published().filter(pk=pk).first()
+
+
+def saved_offer_ids(*, user: User) -> set[uuid.UUID]:
+    if not user.is_authenticated:
+        return set()
+    return set(Save.objects.filter(user=user).values_list("offer_id", flat=True))
+
+
+@dataclass
+class SavedOffer:
+    save: Save
+    offer: AbstractOffer | None  # None: the offer was withdrawn since
+
+
+def saves_for(*, user: User) -> list[SavedOffer]:
+    saves = list(Save.objects.filter(user=user))
+    local = Offer.objects.filter(status=OfferStatus.PUBLISHED).in_bulk(
+        [s.offer_id for s in saves if not s.is_national]
+    )
+    national = NationalOffer.objects.filter(status=OfferStatus.PUBLISHED).in_bulk(
+        [s.offer_id for s in saves if s.is_national]
+    )
+    return [SavedOffer(s, (national if s.is_national else local).get(s.offer_id)) for s in saves]
+
+
+def registration_for(*, user: User, offer_id) -> Registration | None:
+    if not user.is_authenticated:
+        return None
+    return Registration.objects.filter(user=user, offer_id=offer_id).first()
+
+
+def waitlist_rank(registration: Registration) -> int | None:
+    """1 for the first person in line."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    return Registration.objects.filter(
+        offer_id=registration.offer_id,
+        status=RegistrationStatus.WAITLISTED,
+        position__lte=registration.position,
+    ).count()
+
+
+def registrations_for(*, user: User, include_cancelled: bool = False) -> QuerySet[Registration]:
+    qs = Registration.objects.filter(user=user).select_related("offer")
+    if not include_cancelled:
+        qs = qs.filter(status__in=ACTIVE)
+    return qs.order_by("offer__starts_at", "pk")
+
+
+def places_left(offer: Offer) -> int | None:
+    if offer.capacity is None:
+        return None
+    taken = Registration.objects.filter(offer=offer, status=RegistrationStatus.REGISTERED).count()
+    return max(offer.capacity - taken, 0)
+
+
+def events_with_counts() -> QuerySet[Offer]:
+    """Staff: the city's events with registration counts, upcoming first."""
+    return (
+        Offer.objects.filter(kind=OfferKind.EVENEMENT)
+        .annotate(
+            registered=Count("registrations", filter=Q(registrations__status="registered")),
+            waitlisted=Count("registrations", filter=Q(registrations__status="waitlisted")),
+            cancelled=Count("registrations", filter=Q(registrations__status="cancelled")),
+        )
+        .defer("body", "search_document", "search_vector", "eligibility")
+        .order_by("-starts_at")
+    )
+
+
+def event_registrations(*, offer: Offer) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(offer=offer)
+        .select_related("user")
+        .only("status", "position", "created_at", "offer_id", "user__email", "user__display_name")
+        .order_by("position")
+    )

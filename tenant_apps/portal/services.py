@@ -1,0 +1,257 @@
+"""Writes of the youth portal: saves, event registrations with a waitlist, inspirations."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from tremplin.errors import (
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    from_django_validation_error,
+)
+
+from shared_apps.accounts.models import Role, User
+from tenant_apps.catalogue.models import Offer, OfferKind, OfferStatus
+from tenant_apps.catalogue.permissions import can_publish, can_write, require
+from tenant_apps.catalogue.selectors import offer_get_for_city
+from tenant_apps.staff.audit import audit_record, diff_snapshots, model_snapshot
+
+from .models import Inspiration, InspirationStatus, Registration, RegistrationStatus, Save
+
+ACTIVE = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)
+
+
+def _youth_only(user: User) -> None:
+    if not user.is_authenticated or user.role != Role.YOUTH:
+        raise PermissionDenied(
+            "Cette fonction est réservée aux jeunes inscrits.", code="youth_only"
+        )
+
+
+def _offer_uuid(offer_id) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(offer_id))
+    except ValueError as exc:
+        raise NotFound("Cette offre n'existe pas ou plus.") from exc
+
+
+# Saves
+
+
+@transaction.atomic
+def save_add(*, user: User, offer_id: uuid.UUID | str) -> Save:
+    """Keep an offer visible in this city (local or national) for later; idempotent."""
+    _youth_only(user)
+    hit = offer_get_for_city(offer_id=_offer_uuid(offer_id))
+    if hit is None:
+        raise NotFound("Cette offre n'existe pas ou plus.")
+    save, _created = Save.objects.get_or_create(
+        user=user, offer_id=hit.offer.pk, defaults={"is_national": hit.is_national}
+    )
+    return save
+
+
+@transaction.atomic
+def save_remove(*, user: User, offer_id: uuid.UUID | str) -> bool:
+    """Forget a saved offer; True when there was one."""
+    deleted, _ = Save.objects.filter(user=user, offer_id=_offer_uuid(offer_id)).delete()
+    return bool(deleted)
+
+
+# Registrations
+
+
+def _lock_event(offer_id) -> Offer:
+    """The city's published, upcoming event, its row locked for the rest of the transaction.
+
+    Every registration change of one event takes this lock first, so counting places and
+    handing out the next position never race: two people can never take the last place.
+    """
+    now = timezone.now()
+    offer = (
+        Offer.objects.select_for_update(of=("self",))
+        .filter(pk=_offer_uuid(offer_id), kind=OfferKind.EVENEMENT, status=OfferStatus.PUBLISHED)
+        .exclude(publish_from__gt=now)
+        .exclude(publish_until__lte=now)
+        .first()
+    )
+    if offer is None:
+        raise NotFound(
+            "Cet événement n'existe pas dans ta ville, ou on ne peut pas s'y inscrire ici.",
+            code="event_not_found",
+        )
+    return offer
+
+
+def _places_left(offer: Offer) -> int | None:
+    if offer.capacity is None:
+        return None
+    taken = Registration.objects.filter(offer=offer, status=RegistrationStatus.REGISTERED).count()
+    return max(offer.capacity - taken, 0)
+
+
+def _next_position(offer: Offer) -> int:
+    return (Registration.objects.filter(offer=offer).aggregate(m=Max("position"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def registration_create(*, user: User, offer_id: uuid.UUID | str) -> Registration:
+    """Register to an event: a place if one is left, else a place on the waitlist."""
+    _youth_only(user)
+    offer = _lock_event(offer_id)
+    if (offer.ends_at or offer.starts_at) and (offer.ends_at or offer.starts_at) < timezone.now():
+        raise ValidationFailed("Cet événement est déjà passé.", code="event_past")
+    existing = Registration.objects.filter(user=user, offer=offer).first()
+    if existing is not None and existing.status in ACTIVE:
+        return existing
+    places = _places_left(offer)
+    status = (
+        RegistrationStatus.REGISTERED
+        if places is None or places > 0
+        else RegistrationStatus.WAITLISTED
+    )
+    registration = existing or Registration(user=user, offer=offer)
+    registration.status = status
+    registration.position = _next_position(offer)
+    registration.reminded_at = None
+    registration.created_at = timezone.now()
+    registration.save()
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, user: User, offer_id: uuid.UUID | str) -> Registration:
+    """Cancel my registration; a freed place goes to the first person on the waitlist."""
+    offer = _lock_event_any(offer_id)
+    registration = Registration.objects.filter(user=user, offer=offer).first()
+    if registration is None or registration.status not in ACTIVE:
+        raise NotFound("Tu n'es pas inscrit·e à cet événement.", code="not_registered")
+    _cancel(registration)
+    return registration
+
+
+def _lock_event_any(offer_id) -> Offer:
+    """Like _lock_event, for cancelling: archived or past events can still be left."""
+    offer = (
+        Offer.objects.select_for_update(of=("self",))
+        .filter(pk=_offer_uuid(offer_id), kind=OfferKind.EVENEMENT)
+        .first()
+    )
+    if offer is None:
+        raise NotFound("Cet événement n'existe pas dans ta ville.", code="event_not_found")
+    return offer
+
+
+def _cancel(registration: Registration) -> None:
+    """Cancel one registration (the event's row is already locked) and promote if needed."""
+    was_registered = registration.status == RegistrationStatus.REGISTERED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.save(update_fields=["status", "updated_at"])
+    if was_registered:
+        _promote(registration.offer)
+
+
+def _promote(offer: Offer) -> list[Registration]:
+    """Give free places to the waitlist, first come first served, and tell each person."""
+    from tenant_apps.matching.services import inbox_add
+
+    from .notifications import send_promotion_email
+
+    promoted = []
+    places = _places_left(offer)
+    queue = Registration.objects.filter(
+        offer=offer, status=RegistrationStatus.WAITLISTED, user__isnull=False
+    ).order_by("position")
+    for registration in queue[: places if places is not None else None]:
+        registration.status = RegistrationStatus.REGISTERED
+        registration.save(update_fields=["status", "updated_at"])
+        promoted.append(registration)
+        inbox_add(
+            user=registration.user,
+            title=f"Une place s'est libérée : tu es inscrit·e à « {offer.title} »",
+            body="Tu étais sur la liste d'attente. Si tu ne peux plus venir, annule pour "
+            "laisser ta place.",
+            link="/mes-inscriptions/",
+        )
+        transaction.on_commit(lambda pk=registration.pk: send_promotion_email(registration_id=pk))
+    return promoted
+
+
+def registrations_forget_user(*, user: User) -> None:
+    """Erasure: free the person's places (promoting the waitlist), then unlink their rows."""
+    for registration in Registration.objects.filter(user=user, status__in=ACTIVE).select_related(
+        "offer"
+    ):
+        Offer.objects.select_for_update(of=("self",)).filter(pk=registration.offer_id).first()
+        registration.refresh_from_db()
+        if registration.status in ACTIVE:
+            _cancel(registration)
+    Registration.objects.filter(user=user).update(user=None)
+
+
+# Inspirations (staff)
+
+INSPIRATION_FIELDS = ("title", "person", "age", "place", "is_local", "summary", "body", "link_url")
+
+
+def _clean_and_save(instance) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise from_django_validation_error(exc) from exc
+    instance.save()
+
+
+@transaction.atomic
+def inspiration_create(*, by: User, **fields) -> Inspiration:
+    """A new story, as a draft (any staff member who can write)."""
+    require(can_write(by))
+    unknown = set(fields) - set(INSPIRATION_FIELDS)
+    if unknown:
+        raise ValidationFailed("Champs inconnus.", fields={k: ["Inconnu."] for k in unknown})
+    inspiration = Inspiration(**fields)
+    _clean_and_save(inspiration)
+    audit_record(actor=by, action="inspiration.create", obj=inspiration)
+    return inspiration
+
+
+@transaction.atomic
+def inspiration_update(*, by: User, inspiration: Inspiration, **fields) -> Inspiration:
+    require(can_write(by))
+    if inspiration.status == InspirationStatus.PUBLISHED:
+        require(can_publish(by), "Seuls les éditeurs modifient une histoire publiée.")
+    before = model_snapshot(inspiration, list(INSPIRATION_FIELDS))
+    for name, value in fields.items():
+        if name not in INSPIRATION_FIELDS:
+            raise ValidationFailed("Champs inconnus.", fields={name: ["Inconnu."]})
+        setattr(inspiration, name, value)
+    _clean_and_save(inspiration)
+    diff = diff_snapshots(before, model_snapshot(inspiration, list(INSPIRATION_FIELDS)))
+    audit_record(actor=by, action="inspiration.update", obj=inspiration, diff=diff)
+    return inspiration
+
+
+@transaction.atomic
+def inspiration_publish(*, by: User, inspiration: Inspiration, publish: bool = True) -> Inspiration:
+    require(can_publish(by), "Seuls les éditeurs publient une histoire.")
+    if publish:
+        inspiration.status = InspirationStatus.PUBLISHED
+        inspiration.published_at = inspiration.published_at or timezone.now()
+    else:
+        inspiration.status = InspirationStatus.DRAFT
+    inspiration.save(update_fields=["status", "published_at", "updated_at"])
+    action = "inspiration.publish" if publish else "inspiration.unpublish"
+    audit_record(actor=by, action=action, obj=inspiration)
+    return inspiration
+
+
+@transaction.atomic
+def inspiration_delete(*, by: User, inspiration: Inspiration) -> None:
+    require(can_publish(by), "Seuls les éditeurs suppriment une histoire.")
+    audit_record(actor=by, action="inspiration.delete", obj=inspiration)
+    inspiration.delete()

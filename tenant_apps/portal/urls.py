@@ -1,0 +1,39 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("agenda/", views.agenda, name="agenda"),
+    path("structures/", views.structures, name="structures"),
+    path("inspirations/", views.inspiration_list, name="inspirations"),
+    path("inspirations/<int:pk>/", views.inspiration_detail, name="inspiration"),
+    path("mon-compte/", views.account, name="account"),
+    path("mes-favoris/", views.saves, name="saves"),
+    path("offres/<uuid:offer_id>/favori/", views.save_toggle, name="save"),
+    path("mes-inscriptions/", views.registrations, name="registrations"),
+    path("offres/<uuid:offer_id>/inscription/", views.register, name="register"),
+    path("mes-messages/", views.inbox, name="inbox"),
+    path("staff/inscriptions/", views.staff_registrations, name="staff-registrations"),
+    path(
+        "staff/inscriptions/<uuid:offer_id>/",
+        views.staff_event_registrations,
+        name="staff-event-registrations",
+    ),
+    path("staff/inspirations/", views.staff_inspirations, name="staff-inspirations"),
+    path(
+        "staff/inspirations/nouvelle/",
+        views.staff_inspiration_form,
+        name="staff-inspiration-create",
+    ),
+    path(
+        "staff/inspirations/<int:pk>/", views.staff_inspiration_form, name="staff-inspiration-edit"
+    ),
+    path(
+        "staff/inspirations/<int:pk>/action/",
+        views.staff_inspiration_action,
+        name="staff-inspiration-action",
+    ),
+]

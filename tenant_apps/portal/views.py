@@ -1,0 +1,314 @@
+"""The youth portal's pages on a city host: home, agenda, structures, inspirations, account,
+saves, registrations and inbox; plus the staff pages for registrations and inspirations.
+
+Thin: parse, call one service or selector, render. Everything works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from tremplin.api import current_city
+from tremplin.errors import ApplicationError
+
+from tenant_apps.catalogue.models import Offer, OfferKind
+from tenant_apps.catalogue.permissions import can_publish, can_write
+from tenant_apps.matching.candidates import candidates_for_city
+from tenant_apps.matching.feed import feed_for
+from tenant_apps.matching.models import InboxMessage
+from tenant_apps.matching.profiles import SESSION_KEY, match_profile_for_request
+from tenant_apps.staff.views import staff_view
+from tenant_apps.youth.choices import Situation
+from tenant_apps.youth.selectors import neighbourhood_list, profile_as_dict, profile_get
+from tenant_apps.youth.views import youth_only
+
+from . import selectors, services
+from .forms import InspirationForm
+from .models import Inspiration, InspirationStatus, RegistrationStatus
+
+# Quick entries by need: each one a filtered search or « mes droits ».
+QUICK_ENTRIES = (
+    ("job", gettext_lazy("Trouver un job"), "/offres/?kind=emploi"),
+    ("droits", gettext_lazy("Mes droits"), "/mes-droits/"),
+    ("former", gettext_lazy("Me former"), "/offres/?kind=formation"),
+    ("sortir", gettext_lazy("Sortir, sport, culture"), "/offres/?kind=evenement"),
+    ("sante", gettext_lazy("Santé"), "/offres/?theme=sante"),
+    ("logement", gettext_lazy("Logement"), "/offres/?theme=logement-hebergement"),
+    ("mobilite", gettext_lazy("Mobilité et permis"), "/offres/?theme=mobilite"),
+)
+PROFILE_SIGNALS = ("birth_date", "situation", "neighbourhood", "interests", "freins", "looking_for")
+
+
+def _city(request: HttpRequest):
+    city = current_city(request)
+    if city is None:
+        raise Http404
+    return city
+
+
+def _knows_profile(request: HttpRequest) -> bool:
+    """Did this person tell us anything (saved profile, or answers in this session)?"""
+    if request.user.is_authenticated:
+        profile = profile_get(user=request.user)
+        if profile is None:
+            return False
+        answers = profile_as_dict(profile)
+        return any(answers.get(name) for name in PROFILE_SIGNALS)
+    return bool(request.session.get(SESSION_KEY))
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    city = _city(request)
+    for_you = []
+    knows = _knows_profile(request)
+    if knows:
+        profile = match_profile_for_request(request, today=date.today(), city=city)
+        for_you = feed_for(
+            profile=profile, candidates=candidates_for_city(city), now=timezone.now(), limit=3
+        )
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "entries": QUICK_ENTRIES,
+            "knows_profile": knows,
+            "for_you": for_you,
+            "events": selectors.upcoming_events(limit=4),
+            "inspiration": selectors.inspiration_list_published().first(),
+            "situations": Situation.choices,
+        },
+    )
+
+
+def agenda(request: HttpRequest) -> HttpResponse:
+    _city(request)
+    return render(request, "portal/agenda.html", {"days": selectors.events_by_day()})
+
+
+def structures(request: HttpRequest) -> HttpResponse:
+    """Places to go, nearest to your quartier first (saved profile, or chosen here)."""
+    _city(request)
+    neighbourhoods = list(neighbourhood_list())
+    chosen = None
+    code = request.GET.get("quartier", "")
+    if code:
+        chosen = next((n for n in neighbourhoods if n.code == code), None)
+    elif request.user.is_authenticated:
+        profile = profile_get(user=request.user)
+        chosen = profile.neighbourhood if profile else None
+    home_point = None
+    if chosen is not None and chosen.latitude is not None:
+        home_point = (chosen.latitude, chosen.longitude)
+    return render(
+        request,
+        "portal/structures.html",
+        {
+            "rows": selectors.structures_near(home=home_point),
+            "neighbourhoods": neighbourhoods,
+            "chosen": chosen,
+        },
+    )
+
+
+def inspiration_list(request: HttpRequest) -> HttpResponse:
+    _city(request)
+    page = Paginator(selectors.inspiration_list_published(), 12).get_page(request.GET.get("page"))
+    return render(request, "portal/inspiration_list.html", {"page": page})
+
+
+def inspiration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _city(request)
+    inspiration = selectors.inspiration_get_published(pk=pk)
+    if inspiration is None:
+        raise Http404
+    return render(request, "portal/inspiration_detail.html", {"inspiration": inspiration})
+
+
+@youth_only
+def account(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/account.html",
+        {
+            "saves_count": len(selectors.saved_offer_ids(user=request.user)),
+            "registrations_count": selectors.registrations_for(user=request.user).count(),
+            "unread": InboxMessage.objects.filter(user=request.user, read_at__isnull=True).count(),
+        },
+    )
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default)
+
+
+@require_POST
+@youth_only
+def save_toggle(request: HttpRequest, offer_id) -> HttpResponse:
+    try:
+        if request.POST.get("action") == "remove":
+            services.save_remove(user=request.user, offer_id=offer_id)
+            messages.success(request, _("C'est retiré de tes favoris."))
+        else:
+            services.save_add(user=request.user, offer_id=offer_id)
+            messages.success(request, _("C'est dans tes favoris."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return _back(request, "portal:saves")
+
+
+@youth_only
+def saves(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/saves.html", {"items": selectors.saves_for(user=request.user)})
+
+
+@require_POST
+@youth_only
+def register(request: HttpRequest, offer_id) -> HttpResponse:
+    try:
+        if request.POST.get("action") == "cancel":
+            services.registration_cancel(user=request.user, offer_id=offer_id)
+            messages.success(
+                request, _("Ton inscription est annulée. Merci d'avoir libéré ta place.")
+            )
+        else:
+            registration = services.registration_create(user=request.user, offer_id=offer_id)
+            if registration.status == RegistrationStatus.REGISTERED:
+                messages.success(
+                    request, _("C'est bon, tu es inscrit·e ! On te le rappelle la veille.")
+                )
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "C'est complet : tu es sur la liste d'attente. "
+                        "On te prévient si une place se libère."
+                    ),
+                )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return _back(request, "portal:registrations")
+
+
+@youth_only
+def registrations(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    upcoming, past = [], []
+    for r in selectors.registrations_for(user=request.user):
+        end = r.offer.ends_at or r.offer.starts_at or now
+        (upcoming if end >= now else past).append((r, selectors.waitlist_rank(r)))
+    return render(
+        request,
+        "portal/registrations.html",
+        {"upcoming": upcoming, "past": past},
+    )
+
+
+@youth_only
+def inbox(request: HttpRequest) -> HttpResponse:
+    items = list(InboxMessage.objects.filter(user=request.user)[:50])
+    unread = [m.pk for m in items if m.read_at is None]
+    response = render(request, "portal/inbox.html", {"items": items, "unread": set(unread)})
+    if unread:
+        InboxMessage.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return response
+
+
+# Staff pages (same role rules as the back-office: tenant_apps.catalogue.permissions).
+
+
+def _staff_context(request: HttpRequest, **extra) -> dict:
+    return {"can_write": can_write(request.user), "can_publish": can_publish(request.user), **extra}
+
+
+@staff_view()
+def staff_registrations(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.events_with_counts(), 30).get_page(request.GET.get("page"))
+    return render(request, "portal/staff_registrations.html", _staff_context(request, page=page))
+
+
+@staff_view()
+def staff_event_registrations(request: HttpRequest, offer_id) -> HttpResponse:
+    offer = get_object_or_404(Offer, pk=offer_id, kind=OfferKind.EVENEMENT)
+    rows = list(selectors.event_registrations(offer=offer))
+    groups = {value: [r for r in rows if r.status == value] for value in RegistrationStatus.values}
+    return render(
+        request,
+        "portal/staff_event_registrations.html",
+        _staff_context(
+            request,
+            offer=offer,
+            registered=groups["registered"],
+            waitlisted=groups["waitlisted"],
+            cancelled_count=len(groups["cancelled"]),
+            places_left=selectors.places_left(offer),
+        ),
+    )
+
+
+@staff_view()
+def staff_inspirations(request: HttpRequest) -> HttpResponse:
+    items = Inspiration.objects.order_by("-updated_at")
+    return render(request, "portal/staff_inspirations.html", _staff_context(request, items=items))
+
+
+@staff_view(can_write)
+def staff_inspiration_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    inspiration = get_object_or_404(Inspiration, pk=pk) if pk else None
+    form = InspirationForm(request.POST or None, instance=inspiration)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.INSPIRATION_FIELDS}
+        try:
+            if inspiration is None:
+                inspiration = services.inspiration_create(by=request.user, **data)
+            else:
+                services.inspiration_update(by=request.user, inspiration=inspiration, **data)
+        except ApplicationError as exc:
+            for field, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("L'histoire est enregistrée."))
+            return redirect("portal:staff-inspirations")
+    return render(
+        request,
+        "portal/staff_inspiration_form.html",
+        _staff_context(request, form=form, inspiration=inspiration),
+    )
+
+
+@require_POST
+@staff_view(can_write)
+def staff_inspiration_action(request: HttpRequest, pk: int) -> HttpResponse:
+    inspiration = get_object_or_404(Inspiration, pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "delete":
+            services.inspiration_delete(by=request.user, inspiration=inspiration)
+            messages.success(request, _("L'histoire est supprimée."))
+        else:
+            services.inspiration_publish(
+                by=request.user, inspiration=inspiration, publish=action == "publish"
+            )
+            messages.success(
+                request,
+                _("L'histoire est publiée.")
+                if inspiration.status == InspirationStatus.PUBLISHED
+                else _("L'histoire est retirée du site."),
+            )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("portal:staff-inspirations")
