@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from shared_apps.billing import api_urls as billing_api_urls
 from tenants.views import platform_home
 
 from .urls_common import common_patterns, handler400, handler404, handler500  # noqa: F401
@@ -9,6 +10,8 @@ from .urls_common import common_patterns, handler400, handler404, handler500  # 
 urlpatterns = [
     path("", platform_home, name="home"),
     path("api/v1/", include("tenants.api_urls")),
+    path("api/v1/", include(billing_api_urls.public_urlpatterns)),
+    path("billing/", include("shared_apps.billing.urls")),
     path("console/", include("shared_apps.console.urls")),
     *common_patterns(urlconf="tremplin.urls_public"),
 ]

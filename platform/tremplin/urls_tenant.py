@@ -4,6 +4,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
 
+from shared_apps.billing import api_urls as billing_api_urls
+
 from .urls_common import common_patterns, handler400, handler404, handler500  # noqa: F401
 
 urlpatterns = [
@@ -18,6 +20,7 @@ urlpatterns = [
     path("", include("tenant_apps.branding.urls")),
     path("api/v1/", include("tenant_apps.youth.api_urls")),
     path("api/v1/", include("tenant_apps.portal.api_urls")),
+    path("api/v1/", include(billing_api_urls.tenant_urlpatterns)),
     *common_patterns(urlconf="tremplin.urls_tenant"),
 ]
 if settings.DEBUG:  # city logos in development; a proxy serves MEDIA_ROOT in production

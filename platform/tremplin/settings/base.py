@@ -43,6 +43,7 @@ SHARED_APPS = [
     "shared_apps.accounts",
     "shared_apps.geo",
     "shared_apps.console",
+    "shared_apps.billing",
     "shared_apps.national",
 ]
 # Apps whose tables live in every city's schema. accounts, auth and sessions are in both lists:

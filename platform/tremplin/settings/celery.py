@@ -23,6 +23,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "tenant_apps.matching.tasks.send_weekly_digests_everywhere",
         "schedule": crontab(hour=17, minute=0, day_of_week="fri"),
     },
+    # Suspend cities still past due after their grace period (shared_apps.billing).
+    "billing-suspend-overdue-cities": {
+        "task": "shared_apps.billing.tasks.suspend_overdue_cities",
+        "schedule": 3600.0,
+    },
     "tenants-refill-spare-schemas": {
         "task": "tenants.tasks.refill_spare_schemas",
         "schedule": 600.0,

@@ -7,3 +7,19 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 # Lets tests point the real stripe library at a local fake server.
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
+# Plans a city can subscribe to: key -> Stripe price id, label shown to operators, monthly
+# amount in euros (display only; Stripe's price is what is charged).
+TREMPLIN_PLANS = {
+    "essentiel": {
+        "price": env_str("STRIPE_PRICE_ESSENTIEL", "price_tremplin_essentiel"),
+        "label": "Essentiel",
+        "monthly_eur": 290,
+    },
+    "territoire": {
+        "price": env_str("STRIPE_PRICE_TERRITOIRE", "price_tremplin_territoire"),
+        "label": "Territoire",
+        "monthly_eur": 690,
+    },
+}
+# Days a city may stay past due (a payment failed) before billing suspends it.
+TREMPLIN_BILLING_GRACE_DAYS = 7

@@ -1,0 +1,276 @@
+"""Writes for billing: plans, Checkout and Portal sessions, webhook events, suspension.
+
+Events are stored once by their Stripe id (unique constraint) when the webhook arrives, then a
+Celery task processes them: it links the event to its city and recomputes the city's billing
+state from all the city's events (shared_apps.billing.state), so duplicates and disorder never
+leave a wrong state. A city that stays past due beyond its grace period is suspended by a beat
+task; it is reactivated when billing is current again, if billing is what suspended it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+
+import stripe
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from tremplin.errors import Conflict, ValidationFailed
+
+from tenants import lifecycle
+from tenants.models import AuditEntry, City, CityStatus
+from tenants.services import audit
+
+from . import stripe_api
+from .models import BillingState, StripeEvent, Subscription
+from .selectors import plan_for_price, plan_get
+from .state import HANDLED_TYPES, Fact, Snapshot, fact_from_event, fold
+
+logger = logging.getLogger(__name__)
+
+BILLING_ACTOR = "billing"
+SUSPENSION_REASON = "payment_failed"
+# States in which a city's billing is current: a city billing suspended comes back.
+CURRENT_STATES = (BillingState.ACTIVE, BillingState.TRIALING)
+
+
+def grace_period() -> timedelta:
+    return timedelta(days=settings.TREMPLIN_BILLING_GRACE_DAYS)
+
+
+def _subscription_for(city: City, *, lock: bool = False) -> Subscription:
+    Subscription.objects.get_or_create(city=city)
+    query = Subscription.objects.select_for_update() if lock else Subscription.objects
+    return query.get(city=city)
+
+
+@transaction.atomic
+def city_plan_set(*, city: City, plan: str, by: str) -> Subscription:
+    """Record the plan the operator chose for the city (what Checkout will subscribe to)."""
+    chosen = plan_get(key=plan)
+    subscription = _subscription_for(city, lock=True)
+    if subscription.plan != chosen.key:
+        subscription.plan = chosen.key
+        subscription.save(update_fields=["plan", "updated_at"])
+        audit(actor=by, action="billing.plan_set", city=city, plan=chosen.key)
+    return subscription
+
+
+def _customer_ensure(subscription: Subscription, city: City) -> str:
+    if subscription.stripe_customer_id:
+        return subscription.stripe_customer_id
+    customer = stripe_api.call(
+        "créer le client",
+        stripe_api.client().v1.customers.create,
+        name=city.name,
+        email=city.admin_email,
+        metadata={"city": city.slug, "insee": city.insee},
+    )
+    subscription.stripe_customer_id = customer.id
+    subscription.save(update_fields=["stripe_customer_id", "updated_at"])
+    return customer.id
+
+
+def checkout_session_create(
+    *, city: City, plan: str, by: str, success_url: str, cancel_url: str
+) -> str:
+    """Open a Stripe Checkout Session subscribing `city` to `plan`; returns its URL."""
+    chosen = plan_get(key=plan)
+    if city.status not in (CityStatus.ACTIVE, CityStatus.SUSPENDED):
+        raise Conflict(f"La ville {city.name} n'est pas en service.", code="city_not_serving")
+    with transaction.atomic():
+        subscription = _subscription_for(city, lock=True)
+        if subscription.state in (*CURRENT_STATES, BillingState.PAST_DUE):
+            raise Conflict(
+                f"{city.name} a déjà un abonnement en cours : passe par le portail de facturation.",
+                code="already_subscribed",
+            )
+        customer_id = _customer_ensure(subscription, city)
+        session = stripe_api.call(
+            "ouvrir le paiement",
+            stripe_api.client().v1.checkout.sessions.create,
+            mode="subscription",
+            customer=customer_id,
+            client_reference_id=city.slug,
+            line_items=[{"price": chosen.price_id, "quantity": 1}],
+            metadata={"city": city.slug, "plan": chosen.key},
+            subscription_data={"metadata": {"city": city.slug, "plan": chosen.key}},
+            success_url=success_url,
+            cancel_url=cancel_url,
+        )
+        subscription.plan = chosen.key
+        subscription.save(update_fields=["plan", "updated_at"])
+        audit(actor=by, action="billing.checkout_created", city=city, plan=chosen.key)
+    return session.url
+
+
+def portal_link_create(*, city: City, return_url: str) -> str:
+    """A Stripe Billing Portal session for the city's admin (invoices, card, plan)."""
+    subscription = Subscription.objects.filter(city=city).first()
+    if subscription is None or not subscription.stripe_customer_id:
+        raise Conflict(
+            "Aucun abonnement n'a encore été souscrit pour ta ville.", code="no_customer"
+        )
+    session = stripe_api.call(
+        "ouvrir le portail de facturation",
+        stripe_api.client().v1.billing_portal.sessions.create,
+        customer=subscription.stripe_customer_id,
+        return_url=return_url,
+    )
+    return session.url
+
+
+# Webhooks.
+
+
+class BadSignature(ValidationFailed):
+    default_code = "bad_signature"
+
+
+def stripe_event_receive(*, payload: bytes, signature: str | None) -> tuple[StripeEvent, bool]:
+    """Verify a webhook (signature and freshness) and store its event once.
+
+    Returns (event, created); created is False for an event already received. Raises
+    BadSignature, with nothing stored, when Stripe did not sign this payload recently.
+    """
+    try:
+        event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+    except (stripe.SignatureVerificationError, ValueError) as exc:
+        raise BadSignature("Signature Stripe invalide ou périmée.") from exc
+    data = json.loads(payload)
+    created_at = datetime.fromtimestamp(int(data.get("created") or 0), tz=UTC)
+    existing = StripeEvent.objects.filter(event_id=event.id).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            stored = StripeEvent.objects.create(
+                event_id=event.id, type=data.get("type", ""), created=created_at, payload=data
+            )
+    except IntegrityError:  # the same event, received twice at the same moment
+        return StripeEvent.objects.get(event_id=event.id), False
+    if stored.type in HANDLED_TYPES:
+        from .tasks import process_stripe_event
+
+        transaction.on_commit(lambda: process_stripe_event.delay(stored.pk))
+    return stored, True
+
+
+def _city_for(fact: Fact) -> City | None:
+    """Which city an event is about: by our subscription/customer ids, else its metadata."""
+    ids = Q()
+    if fact.subscription_id:
+        ids |= Q(stripe_subscription_id=fact.subscription_id)
+    if fact.customer_id:
+        ids |= Q(stripe_customer_id=fact.customer_id)
+    if ids:
+        found = Subscription.objects.filter(ids).select_related("city").first()
+        if found is not None:
+            return found.city
+    if fact.city_slug:
+        return City.objects.filter(slug=fact.city_slug).first()
+    return None
+
+
+def _city_facts(city: City, subscription: Subscription) -> list[Fact]:
+    ids = Q(city=city)
+    if subscription.stripe_customer_id:
+        ids |= Q(customer_id=subscription.stripe_customer_id)
+    facts = []
+    for event in StripeEvent.objects.filter(ids, type__in=HANDLED_TYPES):
+        fact = fact_from_event(event.payload)
+        if fact is not None:
+            facts.append(fact)
+    return facts
+
+
+def stripe_event_process(*, event_pk: int) -> str:
+    """Link an event to its city and recompute the city's billing state. Idempotent."""
+    with transaction.atomic():
+        event = StripeEvent.objects.select_for_update().get(pk=event_pk)
+        fact = fact_from_event(event.payload)
+        city = _city_for(fact) if fact else None
+        event.customer_id = fact.customer_id if fact else ""
+        event.subscription_id = fact.subscription_id if fact else ""
+        event.city = city
+        event.processed_at = timezone.now()
+        if city is None:
+            event.outcome = "ignored: no city" if fact else "ignored: type not handled"
+            event.save()
+            return event.outcome
+        subscription = _subscription_for(city, lock=True)
+        event.save()
+        previous = subscription.state
+        billing_recompute(subscription=subscription)
+        event.outcome = f"{previous} -> {subscription.state}"
+        event.save(update_fields=["outcome"])
+    if subscription.state in CURRENT_STATES:
+        city_reactivate_if_billing_suspended(city=city)
+    return event.outcome
+
+
+def billing_recompute(*, subscription: Subscription) -> Subscription:
+    """Fold every event of the city into its billing state (call with the row locked)."""
+    city = subscription.city
+    facts = _city_facts(city, subscription)
+    start = Snapshot(customer_id=subscription.stripe_customer_id)
+    snapshot = fold(facts, start)
+    subscription.state = snapshot.state
+    subscription.state_at = snapshot.state_at
+    subscription.grace_until = snapshot.grace_until(grace_period())
+    subscription.stripe_customer_id = snapshot.customer_id
+    subscription.stripe_subscription_id = snapshot.subscription_id
+    subscription.trial_end = snapshot.trial_end
+    subscription.current_period_end = snapshot.current_period_end
+    if (plan := plan_for_price(snapshot.price_id)) is not None:
+        subscription.plan = plan.key  # changed in the portal
+    subscription.save()
+    return subscription
+
+
+def _suspended_by_billing(city: City) -> bool:
+    last = (
+        AuditEntry.objects.filter(city=city, action="city.suspended")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return last is not None and last.actor == BILLING_ACTOR
+
+
+def city_reactivate_if_billing_suspended(*, city: City) -> bool:
+    """Reopen a city that billing suspended (never one an operator suspended)."""
+    city.refresh_from_db()
+    if city.status != CityStatus.SUSPENDED or not _suspended_by_billing(city):
+        return False
+    lifecycle.city_reactivate(city=city, by=BILLING_ACTOR)
+    return True
+
+
+def _still_past_due_at_stripe(subscription: Subscription) -> bool:
+    """Ask Stripe for the subscription's current status before suspending a city."""
+    if not (settings.STRIPE_SECRET_KEY and subscription.stripe_subscription_id):
+        return True
+    try:
+        current = stripe_api.client().v1.subscriptions.retrieve(subscription.stripe_subscription_id)
+    except stripe.StripeError:
+        logger.warning("Stripe unreachable; %s not suspended this time", subscription.city_id)
+        return False
+    return current.status in ("past_due", "unpaid", "paused")
+
+
+def billing_suspend_overdue(*, now: datetime | None = None) -> list[str]:
+    """Suspend the cities past due beyond their grace period. Returns their slugs."""
+    now = now or timezone.now()
+    suspended = []
+    overdue = Subscription.objects.filter(
+        state=BillingState.PAST_DUE, grace_until__lte=now, city__status=CityStatus.ACTIVE
+    ).select_related("city")
+    for subscription in overdue:
+        if not _still_past_due_at_stripe(subscription):
+            continue
+        lifecycle.city_suspend(city=subscription.city, by=BILLING_ACTOR, reason=SUSPENSION_REASON)
+        suspended.append(subscription.city.slug)
+    return suspended
