@@ -11,7 +11,10 @@ from django.conf import settings
 
 from shared_apps.accounts.models import Role, User
 from shared_apps.accounts.services import operator_create_or_update, user_create
+from tenant_apps.catalogue.demo import catalogue_demo_seed, national_demo_seed
+from tenant_apps.matching.demo import matching_demo_seed
 from tenants.context import in_city
+from tenants.features import feature_allow, feature_enable
 from tenants.models import build_url
 from tenants.services import city_onboard
 
@@ -67,8 +70,17 @@ def demo_seed() -> list[str]:
         with in_city(result.city):
             _ensure_user(email=staff_email, role=Role.ADMIN)
             _ensure_user(email=f"jeune@{demo.slug}.demo", role=Role.YOUTH, display_name="Sam")
+            catalogue_demo_seed(result.city)
+            matching_demo_seed(youth_email=f"jeune@{demo.slug}.demo")
+        for feature in ("notifications", "mentors"):
+            feature_allow(city=result.city, key=feature, allowed=True, by=OPERATOR_EMAIL)
+            feature_enable(
+                city=result.city, key=feature, enabled=True, by=f"staff@{demo.slug}.demo"
+            )
         lines.append(
             f"{demo.name:<17} {result.city.url}  staff@{demo.slug}.demo / jeune@{demo.slug}.demo"
         )
+    national = national_demo_seed()
+    lines.append(f"National catalogue: {national.summary()}")
     lines.append(f"Password for every demo login: {DEMO_PASSWORD}")
     return lines

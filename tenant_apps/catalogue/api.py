@@ -10,6 +10,8 @@ from rest_framework.response import Response
 from tremplin.api import CityAPIView
 from tremplin.errors import NotFound
 
+from tenant_apps.analytics.recording import record
+
 from .models import OfferKind
 from .selectors import OfferFilters, OfferHit, offer_get_for_city, offer_list_for_city
 from .themes import theme_labels
@@ -181,9 +183,13 @@ class OfferListApi(CityAPIView):
     def get(self, request):
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        results = offer_list_for_city(filters=params.to_filters())
+        filters = params.to_filters()
+        results = offer_list_for_city(filters=filters)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(results, request, view=self)
+        if (filters.q or filters.theme) and paginator.page.number == 1:
+            record(request, "search", query=filters.q, results=paginator.page.paginator.count,
+                   themes=[filters.theme])  # fmt: skip
         return paginator.get_paginated_response([offer_item(hit, request) for hit in page])
 
 
@@ -195,4 +201,5 @@ class OfferDetailApi(CityAPIView):
         hit = offer_get_for_city(offer_id=offer_id)
         if hit is None:
             raise NotFound("Cette offre n'existe pas ici.")
+        record(request, "view", offer=hit.offer)
         return Response(offer_detail(hit, request))

@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from tremplin.api import current_city
 
+from tenant_apps.analytics.recording import record
+
 from .api import OfferFiltersSerializer
 from .ical import events_to_ics
 from .models import OfferKind
@@ -34,6 +36,9 @@ def offer_list_page(request: HttpRequest) -> HttpResponse:
         errors = params.errors
         filters = OfferFilters()
     page = Paginator(offer_list_for_city(filters=filters), 20).get_page(request.GET.get("page"))
+    if (filters.q or filters.theme) and page.number == 1:
+        record(request, "search", query=filters.q, results=page.paginator.count,
+               themes=[filters.theme])  # fmt: skip
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -58,6 +63,7 @@ def offer_detail_page(request: HttpRequest, offer_id) -> HttpResponse:
     if hit is None:
         raise Http404
     labels = theme_labels()
+    record(request, "view", offer=hit.offer)
     return render(
         request,
         "catalogue/offer_detail.html",
