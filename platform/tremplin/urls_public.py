@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("tenants.api_urls")),
     path("api/v1/", include(billing_api_urls.public_urlpatterns)),
     path("billing/", include("shared_apps.billing.urls")),
+    path("console/flotte/", include("shared_apps.fleet.urls")),
     path("console/", include("shared_apps.console.urls")),
     *common_patterns(urlconf="tremplin.urls_public"),
 ]

@@ -10,10 +10,12 @@ from .urls_common import common_patterns, handler400, handler404, handler500  # 
 
 urlpatterns = [
     path("", include("tenant_apps.portal.urls")),
+    path("", include("tenant_apps.analytics.urls")),
     path("", include("tenant_apps.catalogue.urls")),
     path("staff/fonctionnalites/", include("tenant_apps.features.urls")),
     path("staff/", include("tenant_apps.staff.urls")),
     path("api/v1/", include("tenant_apps.catalogue.api_urls")),
+    path("api/v1/", include("tenant_apps.analytics.api_urls")),
     path("", include("tenant_apps.matching.urls")),
     path("api/v1/", include("tenant_apps.matching.api_urls")),
     path("", include("tenant_apps.youth.urls")),

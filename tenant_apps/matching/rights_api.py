@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from tremplin.api import CityAPIView, OnCityHost, current_city
 from tremplin.errors import NotFound
 
+from tenant_apps.analytics.recording import record
 from tenant_apps.catalogue.selectors import offer_get_for_city
 from tenant_apps.youth.choices import DiplomaLevel, Frein, LookingFor, Situation
 from tenant_apps.youth.validation import profile_errors
@@ -147,6 +148,7 @@ class MyRightsApi(CityAPIView):
         claimed = set(
             RightClaim.objects.filter(user=request.user).values_list("offer_id", flat=True)
         )
+        record(request, "right_shown", offers=[c.id for c in rights.eligible])
         return Response(rights_json(rights, request, claimed))
 
 
@@ -155,15 +157,20 @@ class RightClaimApi(CityAPIView):
 
     permission_classes = [OnCityHost, IsAuthenticated]
 
-    def _offer_id(self, request, offer_id: str):
+    def _offer(self, request, offer_id: str):
         hit = offer_get_for_city(offer_id=offer_id, city=current_city(request))
         if hit is None or hit.offer.kind != "aide":
             raise NotFound("Cette aide n'existe pas.")
-        return hit.offer.pk
+        return hit.offer
+
+    def _offer_id(self, request, offer_id: str):
+        return self._offer(request, offer_id).pk
 
     @extend_schema(request=None, tags=["rights"])
     def post(self, request, offer_id: str):
-        services.right_claim(user=request.user, offer_id=self._offer_id(request, offer_id))
+        offer = self._offer(request, offer_id)
+        services.right_claim(user=request.user, offer_id=offer.pk)
+        record(request, "claim", offer=offer)
         return Response({"claimed": True}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, tags=["rights"])

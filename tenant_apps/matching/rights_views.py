@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from tremplin.api import current_city
 
+from tenant_apps.analytics.recording import record
 from tenant_apps.catalogue.selectors import offer_get_for_city
 from tenant_apps.youth.choices import Situation
 
@@ -56,6 +57,7 @@ def rights_view(request: HttpRequest) -> HttpResponse:
             RightClaim.objects.filter(user=request.user).values_list("offer_id", flat=True)
         )
     unclaimed = [c for c in rights.eligible if c.id not in claimed]
+    record(request, "right_shown", offers=[c.id for c in rights.eligible])
     return render(
         request,
         "matching/rights.html",
@@ -81,6 +83,7 @@ def right_claim_view(request: HttpRequest, offer_id: str) -> HttpResponse:
         services.right_unclaim(user=request.user, offer_id=hit.offer.pk)
     else:
         services.right_claim(user=request.user, offer_id=hit.offer.pk)
+        record(request, "claim", offer=hit.offer)
     return redirect("matching:rights")
 
 

@@ -45,6 +45,7 @@ SHARED_APPS = [
     "shared_apps.console",
     "shared_apps.billing",
     "shared_apps.national",
+    "shared_apps.fleet",
 ]
 # Apps whose tables live in every city's schema. accounts, auth and sessions are in both lists:
 # operators live in public, each city's staff and young people in that city's schema.
@@ -60,6 +61,7 @@ TENANT_APPS = [
     "tenant_apps.staff",
     "tenant_apps.matching",
     "tenant_apps.portal",
+    "tenant_apps.analytics",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

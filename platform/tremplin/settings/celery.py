@@ -28,6 +28,23 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "shared_apps.billing.tasks.suspend_overdue_cities",
         "schedule": 3600.0,
     },
+    "analytics-drain-events": {
+        "task": "tenant_apps.analytics.tasks.drain_events_everywhere",
+        "schedule": 60.0,
+    },
+    "analytics-rollup-hourly": {
+        "task": "tenant_apps.analytics.tasks.rollup_everywhere",
+        "schedule": crontab(minute=5),
+    },
+    "analytics-rollup-nightly": {  # yesterday's final figures, population and non-recours
+        "task": "tenant_apps.analytics.tasks.rollup_everywhere",
+        "schedule": crontab(hour=2, minute=30),
+        "kwargs": {"snapshot": True},
+    },
+    "analytics-purge-events": {  # raw events older than 13 months
+        "task": "tenant_apps.analytics.tasks.purge_events_everywhere",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "tenants-refill-spare-schemas": {
         "task": "tenants.tasks.refill_spare_schemas",
         "schedule": 600.0,

@@ -1,0 +1,111 @@
+"""Interaction events and their anonymous aggregates (city schema).
+
+Raw `Event` rows are pseudonymous (no e-mail, name, IP or user id: a keyed hash) and kept
+13 months. `Rollup` and `PopulationFact` rows are counts; dashboards read only those.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+
+class EventKind(models.TextChoices):
+    VIEW = "view", "Consultation d'une offre"
+    SEARCH = "search", "Recherche"
+    SAVE = "save", "Offre sauvegardée"
+    REGISTER = "register", "Inscription à un événement"
+    ATTEND = "attend", "Présence à un événement"
+    APPLY = "apply", "Clic pour candidater"
+    RIGHT_SHOWN = "right_shown", "Droit affiché"
+    CLAIM = "claim", "Droit demandé"
+
+
+class AgeBand(models.TextChoices):
+    B15_17 = "15-17", "15-17 ans"
+    B18_20 = "18-20", "18-20 ans"
+    B21_25 = "21-25", "21-25 ans"
+    B26 = "26+", "26 ans et plus"
+
+
+class Event(models.Model):
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=12, choices=EventKind.choices)
+    # HMAC-SHA256 (truncated) of a per-user salt or of the anonymous session key, keyed per city.
+    pseudonym = models.CharField(max_length=32, blank=True, db_index=True)
+    # Snapshot of the young person's profile when it happened.
+    age_band = models.CharField(max_length=5, blank=True)
+    situation = models.CharField(max_length=20, blank=True)
+    neighbourhood = models.CharField(max_length=40, blank=True)
+    is_qpv = models.BooleanField(null=True)
+    interests = ArrayField(models.CharField(max_length=80), default=list, blank=True)
+    freins = ArrayField(models.CharField(max_length=30), default=list, blank=True)
+    # What it was about.
+    offer_id = models.UUIDField(null=True, blank=True)
+    offer_kind = models.CharField(max_length=16, blank=True)
+    themes = ArrayField(models.CharField(max_length=120), default=list, blank=True)
+    query = models.CharField(max_length=100, blank=True)  # normalised (unaccented, lowercase)
+    results = models.IntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind}@{self.at:%Y-%m-%d %H:%M}"
+
+
+class Identity(models.Model):
+    """The salt behind a young person's pseudonym. Erasure deletes it (and their raw events):
+    what remains can no longer be linked to them."""
+
+    user_id = models.BigIntegerField(unique=True)
+    salt = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"identity {self.pk}"
+
+
+class Period(models.TextChoices):
+    DAY = "day", "jour"
+    WEEK = "week", "semaine"
+    MONTH = "month", "mois"
+
+
+class Rollup(models.Model):
+    """Events and distinct young people per period, neighbourhood, metric and dimension value.
+
+    One row is an "atom" of the privacy rule (see privacy.py): figures shown are sums of atoms.
+    """
+
+    period = models.CharField(max_length=5, choices=Period.choices)
+    start = models.DateField()
+    neighbourhood = models.CharField(max_length=40, blank=True)
+    is_qpv = models.BooleanField(null=True)
+    metric = models.CharField(max_length=12)  # an EventKind, "active" or "take_up"
+    dimension = models.CharField(max_length=16)  # all, age_band, situation, query, offer, …
+    key = models.CharField(max_length=120, blank=True)
+    events = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["period", "metric", "dimension", "start"], name="rollup_lookup"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.start} {self.metric}/{self.dimension}={self.key}"
+
+
+class PopulationFact(models.Model):
+    """Daily snapshot of the profiles: young people per neighbourhood and dimension value
+    (age band, situation, diploma, interest, frein, frein by age band, eligible aid)."""
+
+    day = models.DateField()
+    neighbourhood = models.CharField(max_length=40, blank=True)
+    is_qpv = models.BooleanField(null=True)
+    dimension = models.CharField(max_length=16)
+    key = models.CharField(max_length=120, blank=True)
+    people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "dimension"], name="population_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension}={self.key}"

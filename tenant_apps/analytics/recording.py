@@ -1,0 +1,247 @@
+"""Record an interaction without slowing the request down: one RPUSH of a compact JSON line
+into the city's Redis buffer. `drain` (every minute, Celery beat) moves buffers into the
+database in bulk, resolving who did it into a pseudonym and a profile snapshot there.
+
+The buffer holds the signed-in user's id for at most a minute (like the session store does);
+the database never does. Anonymous visitors are keyed by an HMAC of their session key, computed
+here, so the session key itself never leaves the request. Visitors without a session count as
+events, not as young people.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache as django_cache
+from django.db import connection, transaction
+
+from tenant_apps.catalogue.text import unaccent
+
+from .models import AgeBand, Event, EventKind, Identity
+
+logger = logging.getLogger(__name__)
+
+BUFFER_PREFIX = "analytics:buffer:"
+DRAIN_BATCH = 5000
+MAX_OFFERS_PER_EVENT = 50
+_KINDS = frozenset(EventKind.values)
+
+
+def enabled() -> bool:
+    return getattr(settings, "TREMPLIN_ANALYTICS_ENABLED", True)
+
+
+def redis_client():
+    return django_cache._cache.get_client(write=True)
+
+
+def buffer_key(schema_name: str) -> str:
+    return django_cache.make_key(BUFFER_PREFIX + schema_name)
+
+
+@cache
+def city_key(schema_name: str) -> bytes:
+    """The city's HMAC key, derived from the project secret (no query on the request path)."""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"analytics:{schema_name}".encode(), hashlib.sha256
+    ).digest()
+
+
+def pseudonym(schema_name: str, value: str) -> str:
+    return hmac.new(city_key(schema_name), value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def clean_query(text: str) -> str:
+    """Normalised search text, with anything that looks like an address or a number dropped
+    (people sometimes type their e-mail or phone number in a search box)."""
+    words = [w for w in unaccent(text).split() if "@" not in w and sum(c.isdigit() for c in w) < 4]
+    return " ".join(words)[:100]
+
+
+def _who(request) -> dict[str, Any] | None:
+    """{"u": user id} for a young person, {"p": pseudonym} for a visitor with a session,
+    {} for one without; None for staff and operators (their browsing is not measured)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return {"u": user.pk} if getattr(user, "role", None) == "youth" else None
+    session = getattr(request, "session", None)
+    key = getattr(session, "session_key", None) if session is not None else None
+    return {"p": pseudonym(connection.schema_name, "s:" + key)} if key else {}
+
+
+def record(
+    request,
+    kind: str,
+    *,
+    offer=None,
+    offers: Iterable[uuid.UUID] | None = None,
+    query: str | None = None,
+    results: int | None = None,
+    themes: Iterable[str] | None = None,
+) -> None:
+    """Buffer one event (or one per offer in `offers`). Never raises: analytics must not
+    break a page."""
+    if not enabled() or kind not in _KINDS:
+        return
+    try:
+        who = _who(request)
+        if who is None or connection.schema_name == "public":
+            return
+        base: dict[str, Any] = {"k": kind, "t": round(time.time(), 3), **who}
+        if offer is not None:
+            base["o"] = str(offer.pk)
+            base["ok"] = offer.kind
+            base["th"] = list(offer.themes or [])[:10]
+        if themes:
+            base["th"] = [t for t in themes if t][:10]
+        if query is not None:
+            base["q"] = clean_query(query)
+        if results is not None:
+            base["n"] = int(results)
+        if offers is not None:
+            lines = [
+                json.dumps({**base, "o": str(o)}, separators=(",", ":"))
+                for o in list(offers)[:MAX_OFFERS_PER_EVENT]
+            ]
+        else:
+            lines = [json.dumps(base, separators=(",", ":"))]
+        if lines:
+            redis_client().rpush(buffer_key(connection.schema_name), *lines)
+    except Exception:  # Redis down: lose the event, keep the page
+        logger.warning("Could not record an analytics event", exc_info=True)
+
+
+# Draining (runs in a task, in the city's schema)
+
+
+def age_band(birth_date: date | None, on: date) -> str:
+    if birth_date is None:
+        return ""
+    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    if age < 18:
+        return AgeBand.B15_17
+    if age <= 20:
+        return AgeBand.B18_20
+    if age <= 25:
+        return AgeBand.B21_25
+    return AgeBand.B26
+
+
+def user_pseudonyms(user_ids: Iterable[int], *, create: bool = True) -> dict[int, str]:
+    """Pseudonym of each young person: HMAC of their salt (created on first sight)."""
+    import secrets
+
+    ids = set(user_ids)
+    salts = dict(Identity.objects.filter(user_id__in=ids).values_list("user_id", "salt"))
+    missing = ids - set(salts)
+    if missing and create:
+        new = [Identity(user_id=uid, salt=secrets.token_hex(16)) for uid in missing]
+        Identity.objects.bulk_create(new, ignore_conflicts=True)
+        salts = dict(Identity.objects.filter(user_id__in=ids).values_list("user_id", "salt"))
+    schema = connection.schema_name
+    return {uid: pseudonym(schema, f"u:{uid}:{salt}") for uid, salt in salts.items()}
+
+
+def _snapshots(user_ids: set[int]) -> dict[int, dict]:
+    from tenant_apps.youth.models import YouthProfile
+
+    profiles = YouthProfile.objects.filter(user_id__in=user_ids).select_related("neighbourhood")
+    return {
+        p.user_id: {
+            "birth_date": p.birth_date,
+            "situation": p.situation,
+            "neighbourhood": p.neighbourhood.code if p.neighbourhood else "",
+            "is_qpv": p.neighbourhood.is_qpv if p.neighbourhood else None,
+            "interests": list(p.interests)[:20],
+            "freins": list(p.freins),
+        }
+        for p in profiles
+    }
+
+
+def _events(lines: list[bytes]) -> list[Event]:
+    from shared_apps.accounts.models import User
+
+    items = []
+    for line in lines:
+        try:
+            items.append(json.loads(line))
+        except ValueError:
+            continue
+    user_ids = {int(i["u"]) for i in items if "u" in i}
+    existing = set(User.objects.filter(pk__in=user_ids).values_list("pk", flat=True))
+    names = user_pseudonyms(existing)
+    profiles = _snapshots(existing)
+    events = []
+    for item in items:
+        if item.get("k") not in _KINDS:
+            continue
+        at = datetime.fromtimestamp(float(item["t"]), tz=UTC)
+        snapshot: dict = {}
+        if "u" in item:
+            uid = int(item["u"])
+            if uid not in existing:  # erased meanwhile: keep nothing of them
+                continue
+            name = names[uid]
+            snapshot = profiles.get(uid, {})
+        else:
+            name = item.get("p", "")
+        try:
+            offer_id = uuid.UUID(item["o"]) if item.get("o") else None
+        except ValueError:
+            offer_id = None
+        events.append(
+            Event(
+                at=at,
+                kind=item["k"],
+                pseudonym=name,
+                age_band=age_band(snapshot.get("birth_date"), at.date()),
+                situation=snapshot.get("situation", ""),
+                neighbourhood=snapshot.get("neighbourhood", ""),
+                is_qpv=snapshot.get("is_qpv"),
+                interests=snapshot.get("interests", []),
+                freins=snapshot.get("freins", []),
+                offer_id=offer_id,
+                offer_kind=str(item.get("ok", ""))[:16],
+                themes=[str(t)[:120] for t in item.get("th", [])][:10],
+                query=str(item.get("q", ""))[:100],
+                results=item.get("n"),
+            )
+        )
+    return events
+
+
+def drain(*, schema_name: str | None = None) -> int:
+    """Move the current city's buffer into the database; returns the number of events stored.
+    Read, insert, then trim: a crash between the two may store a batch twice, never lose it."""
+    schema_name = schema_name or connection.schema_name
+    client, key = redis_client(), buffer_key(schema_name)
+    lock = f"analytics:drain-lock:{schema_name}"
+    if not django_cache.add(lock, 1, timeout=300):
+        return 0
+    stored = 0
+    try:
+        while True:
+            lines = client.lrange(key, 0, DRAIN_BATCH - 1)
+            if not lines:
+                break
+            with transaction.atomic():
+                events = _events(lines)
+                Event.objects.bulk_create(events, batch_size=1000)
+            client.ltrim(key, len(lines), -1)
+            stored += len(events)
+            if len(lines) < DRAIN_BATCH:
+                break
+    finally:
+        django_cache.delete(lock)
+    return stored

@@ -1,0 +1,241 @@
+"""Aggregates of the current city's events and profiles. Run by Celery beat per city
+(tasks.py) and by `manage.py analytics_backfill`.
+
+- `rollup_period(period, start)`: events and distinct young people per neighbourhood, metric,
+  dimension and value, for one day, ISO week or month (recomputed whole, so it is idempotent);
+- `population_snapshot(day)`: profiles per neighbourhood and dimension, and for each aid how
+  many young people the eligibility engine finds eligible (the first column of non-recours);
+- `events_purge()`: raw events older than 13 months go; aggregates stay.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import Event, Period, PopulationFact, Rollup
+from .recording import age_band
+
+RETENTION_MONTHS = 13
+
+# Every event counts in "active" (by profile dimensions); each kind adds its own dimensions.
+_CONTRIBUTIONS = """
+SELECT neighbourhood, is_qpv, 'active' AS metric, 'all' AS dim, '' AS key, pseudonym FROM a
+UNION ALL SELECT neighbourhood, is_qpv, 'active', 'age_band', age_band, pseudonym FROM a
+UNION ALL SELECT neighbourhood, is_qpv, 'active', 'situation', situation, pseudonym FROM a
+UNION ALL SELECT neighbourhood, is_qpv, 'active', 'frein', f, pseudonym FROM a, unnest(freins) f
+UNION ALL SELECT neighbourhood, is_qpv, 'active', 'interest', i, pseudonym
+    FROM a, unnest(interests) i
+UNION ALL SELECT neighbourhood, is_qpv, kind, 'all', '', pseudonym FROM e
+UNION ALL SELECT neighbourhood, is_qpv, kind, 'query', query, pseudonym FROM e
+    WHERE kind = 'search' AND query <> ''
+UNION ALL SELECT neighbourhood, is_qpv, kind, 'query_empty', query, pseudonym FROM e
+    WHERE kind = 'search' AND query <> '' AND results = 0
+UNION ALL SELECT neighbourhood, is_qpv, kind, 'theme', t, pseudonym FROM e, unnest(themes) t
+UNION ALL SELECT neighbourhood, is_qpv, kind, 'offer', offer_id::text, pseudonym FROM e
+    WHERE offer_id IS NOT NULL AND kind <> 'search'
+UNION ALL SELECT neighbourhood, is_qpv, kind, 'offer_kind', offer_kind, pseudonym FROM e
+    WHERE offer_kind <> ''
+UNION ALL SELECT neighbourhood, is_qpv, 'take_up', 'offer', offer_id::text, pseudonym FROM e
+    WHERE kind IN ('apply', 'claim') AND offer_id IS NOT NULL
+"""
+
+
+def period_bounds(period: str, day: date) -> tuple[date, date]:
+    """[start, end) of the day, ISO week or month containing `day`."""
+    if period == Period.DAY:
+        return day, day + timedelta(days=1)
+    if period == Period.WEEK:
+        start = day - timedelta(days=day.weekday())
+        return start, start + timedelta(days=7)
+    start = day.replace(day=1)
+    end = (start + timedelta(days=32)).replace(day=1)
+    return start, end
+
+
+def _aware(day: date) -> datetime:
+    return datetime.combine(day, time.min, timezone.get_current_timezone())
+
+
+def _portal_sources() -> str:
+    """Saves and registrations live in the portal's own tables (when installed): read them as
+    events of the period, with the young person's current profile."""
+    if not apps.is_installed("tenant_apps.portal"):
+        return ""
+    profile = (
+        "LEFT JOIN youth_youthprofile p ON p.user_id = s.user_id "
+        "LEFT JOIN youth_neighbourhood nb ON nb.id = p.neighbourhood_id "
+        "LEFT JOIN analytics_identity ai ON ai.user_id = s.user_id"
+    )
+    columns = (
+        "COALESCE(nb.code, '') AS neighbourhood, nb.is_qpv, "
+        "COALESCE(p.situation, '') AS situation, "
+        "p.birth_date, COALESCE(p.interests, '{}') AS interests, "
+        "COALESCE(p.freins, '{}') AS freins, 'u' || s.user_id::text AS who"
+    )
+    return (
+        f"UNION ALL SELECT 'save', s.offer_id, {columns} FROM portal_save s {profile} "
+        "WHERE s.saved_at >= %(start)s AND s.saved_at < %(end)s "
+        f"UNION ALL SELECT 'register', s.offer_id, {columns} FROM portal_registration s "
+        f"{profile} WHERE s.created_at >= %(start)s AND s.created_at < %(end)s "
+        "AND s.user_id IS NOT NULL AND s.status <> 'cancelled' "
+    )
+
+
+@transaction.atomic
+def rollup_period(*, period: str, day: date) -> int:
+    """Recompute the aggregates of the period containing `day`; returns the rows written."""
+    start, end = period_bounds(period, day)
+    Rollup.objects.filter(period=period, start=start).delete()
+    params = {"period": period, "start_day": start, "start": _aware(start), "end": _aware(end)}
+    portal = _portal_sources()
+    # Portal rows have no offer kind or themes here: saves and registrations count by offer.
+    source = (
+        "SELECT kind, offer_id, offer_kind, themes, query, results, neighbourhood, is_qpv, "
+        "age_band, situation, interests, freins, NULLIF(pseudonym, '') AS pseudonym "
+        "FROM analytics_event WHERE at >= %(start)s AND at < %(end)s"
+    )
+    # "Active" counts recorded events only: portal rows are keyed differently.
+    active = "SELECT * FROM e"
+    if portal:
+        source += " AND kind NOT IN ('save', 'register')"
+        active = "SELECT * FROM e WHERE pseudonym IS NULL OR pseudonym NOT LIKE 'u%%'"
+        source = (
+            f"{source} UNION ALL SELECT kind, offer_id, '', '{{}}'::varchar[], '', NULL, "
+            "neighbourhood, is_qpv, "
+            "CASE WHEN birth_date IS NULL THEN '' "
+            "WHEN age(%(start_day)s::date, birth_date) < interval '18 years' THEN '15-17' "
+            "WHEN age(%(start_day)s::date, birth_date) < interval '21 years' THEN '18-20' "
+            "WHEN age(%(start_day)s::date, birth_date) < interval '26 years' THEN '21-25' "
+            "ELSE '26+' END, situation, interests::varchar[], freins::varchar[], who "
+            f"FROM (SELECT NULL::text AS kind, NULL::uuid AS offer_id, '' AS neighbourhood, "
+            "NULL::boolean AS is_qpv, '' AS situation, NULL::date AS birth_date, "
+            "'{}'::varchar[] AS interests, '{}'::varchar[] AS freins, '' AS who WHERE false "
+            f"{portal}) AS portal_rows"
+        )
+    sql = (
+        f"WITH e AS ({source}), a AS ({active}), c AS ({_CONTRIBUTIONS}) "
+        "INSERT INTO analytics_rollup "
+        "(period, start, neighbourhood, is_qpv, metric, dimension, key, events, people) "
+        "SELECT %(period)s, %(start_day)s, neighbourhood, is_qpv, metric, dim, "
+        "left(key, 120), count(*), count(DISTINCT pseudonym) "
+        "FROM c GROUP BY neighbourhood, is_qpv, metric, dim, left(key, 120)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def rollup_day(day: date) -> int:
+    """The day itself, and the week and month that contain it (recomputed as they fill)."""
+    return sum(rollup_period(period=p, day=day) for p in (Period.DAY, Period.WEEK, Period.MONTH))
+
+
+def _eligible_counts(profiles: list, city) -> dict[tuple[str, str], Counter]:
+    """(neighbourhood, is_qpv) → Counter of aid ids the engine finds each young person eligible
+    to (one batch over every profile and every aid of the catalogue)."""
+    from tenant_apps.matching.candidates import candidates_for_city
+    from tenant_apps.matching.eligibility import Verdict, evaluate
+    from tenant_apps.matching.profiles import match_profile_from_dict
+    from tenant_apps.youth.selectors import profile_as_dict
+
+    aids = [c for c in candidates_for_city(city) if c.kind == "aide"]
+    today = timezone.localdate()
+    result: dict[tuple[str, bool | None], Counter] = {}
+    for profile in profiles:
+        match = match_profile_from_dict(profile_as_dict(profile), today=today, city=city)
+        place = _place(profile)
+        counter = result.setdefault(place, Counter())
+        for aid in aids:
+            verdict = evaluate(aid.eligibility, match.engine, aid.institution).verdict
+            if verdict == Verdict.ELIGIBLE:
+                counter[str(aid.id)] += 1
+    return result
+
+
+def _place(profile) -> tuple[str, bool | None]:
+    nb = profile.neighbourhood
+    return (nb.code, nb.is_qpv) if nb else ("", None)
+
+
+@transaction.atomic
+def population_snapshot(*, day: date, city=None, eligibility: bool = True) -> int:
+    """Count today's profiles by neighbourhood and dimension (and eligible aids)."""
+    from tenant_apps.youth.models import YouthProfile
+
+    city = city or connection.tenant
+    profiles = list(
+        YouthProfile.objects.filter(user__role="youth", user__is_active=True).select_related(
+            "neighbourhood", "user"
+        )
+    )
+    counts: dict[tuple, int] = Counter()
+    for p in profiles:
+        place = _place(p)
+        band = age_band(p.birth_date, day)
+        keys = [
+            ("all", ""),
+            ("age_band", band),
+            ("situation", p.situation),
+            ("diploma", p.diploma_level),
+        ]
+        keys += [("interest", i) for i in set(p.interests)]
+        keys += [("frein", f) for f in set(p.freins)]
+        keys += [("frein_age", f"{f}|{band}") for f in set(p.freins)]
+        for dimension, key in keys:
+            counts[(*place, dimension, key[:120])] += 1
+    if eligibility and profiles:
+        for place, counter in _eligible_counts(profiles, city).items():
+            for aid, n in counter.items():
+                counts[(*place, "eligible", aid)] += n
+    PopulationFact.objects.filter(day=day).delete()
+    PopulationFact.objects.bulk_create(
+        [
+            PopulationFact(day=day, neighbourhood=nb, is_qpv=qpv, dimension=dim, key=key, people=n)
+            for (nb, qpv, dim, key), n in counts.items()
+        ],
+        batch_size=2000,
+    )
+    return len(counts)
+
+
+def retention_cutoff(today: date) -> date:
+    month = today.month - RETENTION_MONTHS
+    year = today.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return today.replace(year=year, month=month, day=min(today.day, 28))
+
+
+def events_purge(*, today: date | None = None) -> int:
+    """Delete raw events older than 13 months (aggregates are kept)."""
+    cutoff = _aware(retention_cutoff(today or timezone.localdate()))
+    deleted, _ = Event.objects.filter(at__lt=cutoff).delete()
+    return deleted
+
+
+def usage_figures(*, today: date) -> dict:
+    """What the operator's fleet view shows for this city (counts only)."""
+    from tenant_apps.catalogue.models import Offer
+
+    since = _aware(today - timedelta(days=30))
+    active = (
+        Event.objects.filter(at__gte=since).exclude(pseudonym="").values("pseudonym").distinct()
+    ).count()
+    last_staff = None
+    if apps.is_installed("tenant_apps.staff"):
+        from tenant_apps.staff.models import StaffAuditEntry
+
+        last_staff = (
+            StaffAuditEntry.objects.order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+    return {
+        "active_youth": active,
+        "published_offers": Offer.objects.filter(status="published").count(),
+        "last_staff_activity": last_staff,
+    }

@@ -1,0 +1,116 @@
+"""The diagnostic at /staff/diagnostic/ (page, CSV export) and the apply-link redirect."""
+
+from __future__ import annotations
+
+import csv
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from tremplin.api import current_city
+
+from tenant_apps.catalogue.permissions import can_publish, can_write
+from tenant_apps.catalogue.selectors import offer_get_for_city
+from tenant_apps.youth.models import Neighbourhood
+from tenants.features import feature_enabled
+
+from .charts import bar_chart
+from .forms import FiltersSerializer, can_see_diagnostic
+from .recording import record
+from .selectors import DiagnosticFilters, default_filters, diagnostic
+
+EXPORT_FLAG = "diagnostic_export"
+
+
+def diagnostic_view(view):
+    """City host; anonymous → sign-in; youth, partners → 403 page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if current_city(request) is None:
+            raise Http404
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not can_see_diagnostic(request.user):
+            return render(request, "staff/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _filters(request: HttpRequest) -> tuple[DiagnosticFilters, dict]:
+    form = FiltersSerializer(data=request.GET)
+    if form.is_valid():
+        return form.to_filters(), {}
+    return default_filters(), {k: v[0] for k, v in form.errors.items()}
+
+
+@diagnostic_view
+def dashboard(request: HttpRequest) -> HttpResponse:
+    filters, errors = _filters(request)
+    data = diagnostic(filters=filters)
+    for section in data["sections"]:
+        for table in section["tables"]:
+            table["svg"] = bar_chart(
+                chart_id=f"chart-{table['id']}",
+                title=table["title"],
+                description=table["description"],
+                rows=table["rows"][:15] if len(table["columns"]) > 3 else table["rows"],
+                columns=table["columns"] if len(table["columns"]) <= 3 else table["columns"][:1],
+            )
+            table["chart"] = len(table["columns"]) <= 3
+    city = current_city(request)
+    return render(
+        request,
+        "analytics/diagnostic.html",
+        {
+            "data": data,
+            "filters": filters,
+            "errors": errors,
+            "neighbourhoods": Neighbourhood.objects.all(),
+            "can_export": feature_enabled(city, EXPORT_FLAG),
+            "query": request.GET.urlencode(),
+            "can_write": can_write(request.user),
+            "can_publish": can_publish(request.user),
+        },
+    )
+
+
+@diagnostic_view
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """Every table of the diagnostic as one CSV (section, table, row, column, value)."""
+    if not feature_enabled(current_city(request), EXPORT_FLAG):
+        return render(request, "analytics/export_disabled.html", status=403)
+    filters, _errors = _filters(request)
+    data = diagnostic(filters=filters)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="diagnostic-{filters.date_from:%Y-%m}-{filters.date_to:%Y-%m}.csv"'
+    )
+    response.write("\ufeff")  # so spreadsheet software reads the accents right
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["rubrique", "tableau", "ligne", "colonne", "valeur"])
+    period = data["period"]
+    writer.writerow(["période", "", "du", "", period["from"]])
+    writer.writerow(["période", "", "au", "", period["to"]])
+    writer.writerow(["période", "", "quartier", "", period["neighbourhood"] or "toute la ville"])
+    for section in data["sections"]:
+        for figure in section["figures"]:
+            writer.writerow([section["title"], "", figure["label"], "", figure["value"]])
+        for table in section["tables"]:
+            for row in table["rows"]:
+                for column, value in zip(table["columns"], row["values"], strict=False):
+                    writer.writerow([section["title"], table["title"], row["label"], column, value])
+    return response
+
+
+def apply_redirect(request: HttpRequest, offer_id) -> HttpResponse:
+    """/offres/<id>/postuler/: count the click to apply, then go to the offer's apply link."""
+    if current_city(request) is None:
+        raise Http404
+    hit = offer_get_for_city(offer_id=offer_id)
+    if hit is None or not hit.offer.apply_url:
+        raise Http404
+    record(request, "apply", offer=hit.offer)
+    return HttpResponseRedirect(hit.offer.apply_url)
