@@ -18,6 +18,12 @@ from .models import AgeBand, Period, PopulationFact
 from .privacy import SUPPRESSED, published_atoms, share, totals, value_of
 
 TOP = 10
+# (metric, dimension) of the monthly rollups the dashboard reads.
+NEEDED = (
+    ("search", "all"), ("search", "query"), ("search", "query_empty"), ("search", "theme"),
+    ("view", "theme"), ("view", "offer"), ("save", "offer"), ("take_up", "offer"),
+    ("register", "all"), ("claim", "all"),
+)  # fmt: skip
 UNKNOWN = "Non renseigné"
 
 
@@ -97,14 +103,19 @@ class _Reader:
 
     def _load_events(self) -> dict[tuple[str, str], list]:
         nb, nb_params = self._nb_sql()
+        # Only the (metric, dimension) pairs the dashboard shows: the lookup index serves each.
+        pairs = " OR ".join("(metric = %s AND dimension = %s)" for _ in NEEDED)
         sql = (
             "SELECT period, metric, dimension, neighbourhood, start, key, people "
-            "FROM analytics_rollup WHERE ((period = 'month' AND start BETWEEN %s AND %s) "
+            f"FROM analytics_rollup WHERE ((period = 'month' AND start BETWEEN %s AND %s "
+            f"AND ({pairs})) "
             "OR (period = 'week' AND metric = 'active' AND dimension = 'all' "
             "AND start BETWEEN %s AND %s))" + nb
         )
         week_from = self.filters.date_from - timedelta(days=self.filters.date_from.weekday())
-        params = [self.first_month, self.last_month, week_from, self.filters.date_to, *nb_params]
+        needed = [value for pair in NEEDED for value in pair]
+        params = [self.first_month, self.last_month, *needed, week_from, self.filters.date_to]
+        params += nb_params
         atoms: dict[tuple[str, str, str], list] = defaultdict(list)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -224,7 +235,7 @@ def diagnostic(*, filters: DiagnosticFilters) -> dict:
         if key not in theme_figures:
             theme_figures[key] = value
     saved = r.events("save", "offer")
-    titles = _offer_titles(set(saved) | set(r.events("view", "offer")))
+    titles = _offer_titles(set(saved))
     search = {
         "id": "recherches",
         "title": "Que cherchent-ils ?",

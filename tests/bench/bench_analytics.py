@@ -1,0 +1,178 @@
+"""The diagnostic over 1,000,000 events in one city, and the cost of recording an event.
+
+Run by `make bench` only; prints figures, asserts no timing. Targets (issue 6): the dashboard
+renders in p95 ≤ 300 ms with filters; recording adds ≤ 1 ms to a request (the same page with
+recording switched off, measured in the same run, is the baseline).
+
+    BENCH_EVENTS   raw events generated (default 1000000)
+    BENCH_ROUNDS   timed renders per scenario (default 30)
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from django.db import connection
+from django.test import override_settings
+
+from shared_apps.accounts.models import Role
+from tenant_apps.analytics import recording, rollups
+from tenant_apps.analytics.models import Period
+from tenant_apps.youth.models import Neighbourhood
+from tenants.context import in_city
+from tests.tenant_apps.catalogue.factories import make_offer
+
+N_EVENTS = int(os.environ.get("BENCH_EVENTS", 1_000_000))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 30))
+KINDS = ["view"] * 50 + ["search"] * 30 + ["apply"] * 8 + ["right_shown"] * 8 + ["claim"] * 4
+WORDS = [
+    "permis",
+    "bafa",
+    "job",
+    "ete",
+    "logement",
+    "stage",
+    "alternance",
+    "sport",
+    "danse",
+    "code",
+    "sante",
+    "bourse",
+]
+THEMES = ["mobilite", "sport", "culture", "loisirs", "trouver-un-emploi", "se-former", "sante"]
+FREINS = ["mobilite", "logement", "argent", "sante", "confiance", "numerique"]
+SITUATIONS = ["lyceen", "etudiant", "apprenti", "salarie", "demandeur_emploi", "sans_activite"]
+BANDS = ["15-17", "18-20", "21-25", "26+", ""]
+
+
+def _pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(p * (len(values) - 1)))]
+
+
+def _generate(city, n: int) -> float:
+    rng = random.Random(6)
+    with in_city(city):
+        hoods = [(nb.code, nb.is_qpv) for nb in Neighbourhood.objects.all()][:10] or [("", None)]
+    people = [uuid.UUID(int=rng.getrandbits(128)).hex for _ in range(6000)]
+    profile = {
+        p: (rng.choice(hoods), rng.choice(BANDS), rng.choice(SITUATIONS),
+            rng.sample(FREINS, rng.randint(0, 2)), rng.sample(THEMES, rng.randint(0, 2)))
+        for p in people
+    }  # fmt: skip
+    queries = [" ".join(rng.sample(WORDS, rng.randint(1, 2))) for _ in range(400)]
+    offers = [uuid.UUID(int=rng.getrandbits(128)) for _ in range(600)]
+    end = datetime.now(UTC)
+    span = 395 * 86400
+    started = time.perf_counter()
+    columns = ("at, kind, pseudonym, age_band, situation, neighbourhood, is_qpv, interests, "
+               "freins, offer_id, offer_kind, themes, query, results")  # fmt: skip
+    copy_sql = f"COPY analytics_event ({columns}) FROM STDIN"
+    with in_city(city), connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+        for _ in range(n):
+            who = people[min(int(rng.paretovariate(1.2)) - 1, len(people) - 1)
+                             if rng.random() < 0.3 else rng.randrange(len(people))]  # fmt: skip
+            (nb, qpv), band, situation, freins, interests = profile[who]
+            kind = rng.choice(KINDS)
+            at = end - timedelta(seconds=rng.randrange(span))
+            if kind == "search":
+                q = queries[min(int(rng.expovariate(1 / 40)), len(queries) - 1)]
+                row = (at, kind, who, band, situation, nb, qpv, interests, freins, None,
+                           "", [], q, rng.choice([0, 0, 3, 12, 40]))  # fmt: skip
+            else:
+                offer = offers[min(int(rng.expovariate(1 / 60)), len(offers) - 1)]
+                row = (at, kind, who, band, situation, nb, qpv, interests, freins, offer,
+                           "aide", rng.sample(THEMES, 2), "", None)  # fmt: skip
+            copy.write_row(row)
+    return time.perf_counter() - started
+
+
+def _rollup(city) -> float:
+    started = time.perf_counter()
+    today = date.today()
+    with in_city(city):
+        day = rollups.retention_cutoff(today)
+        seen = set()
+        while day <= today:
+            for period in (Period.MONTH, Period.WEEK):
+                start = rollups.period_bounds(period, day)[0]
+                if (period, start) not in seen:
+                    seen.add((period, start))
+                    rollups.rollup_period(period=period, day=day)
+            day += timedelta(days=1)
+        rollups.population_snapshot(day=today, city=city)
+    return time.perf_counter() - started
+
+
+def _time_get(client, url: str, rounds: int) -> list[float]:
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    return timings
+
+
+def test_dashboard_over_a_million_events(grigny, client_for, make_user):
+    generated = _generate(grigny, N_EVENTS)
+    rolled = _rollup(grigny)
+    with in_city(grigny):
+        rows = connection.cursor()
+        rows.execute("SELECT count(*) FROM analytics_rollup")
+        n_rollups = rows.fetchone()[0]
+        nb = Neighbourhood.objects.first()
+    viewer = make_user(grigny, "viewer@bench.test", Role.VIEWER)
+    client = client_for(grigny)
+    with in_city(grigny):
+        client.force_login(viewer)
+    today = date.today()
+    three_months = (today.replace(day=1) - timedelta(days=62)).replace(day=1)
+    scenarios = {
+        "default (last 3 months)": "/staff/diagnostic/",
+        "12 months": f"/staff/diagnostic/?from={today - timedelta(days=365)}&to={today}",
+        "3 months + neighbourhood": (
+            f"/staff/diagnostic/?from={three_months}&to={today}&neighbourhood={nb.code}"
+        ),
+        "API 3 months": f"/api/v1/analytics/diagnostic/?from={three_months}&to={today}",
+    }
+    print(f"\n[analytics] {N_EVENTS:,} events generated by COPY in {generated:.1f} s; "
+          f"rolled up (13 months + weeks + population) in {rolled:.1f} s "
+          f"→ {n_rollups:,} rollup rows")  # fmt: skip
+    for name, url in scenarios.items():
+        _time_get(client, url, 2)  # warm caches
+        timings = _time_get(client, url, ROUNDS)
+        print(f"[analytics] dashboard {name:28s} p50 {_pct(timings, .5):6.1f} ms   "
+              f"p95 {_pct(timings, .95):6.1f} ms   (target p95 ≤ 300 ms)")  # fmt: skip
+
+
+def test_recording_cost_per_request(grigny, client_for):
+    with in_city(grigny):
+        offer = make_offer(kind="emploi", title="Animateur·rice")
+    client = client_for(grigny)
+    url = f"/offres/{offer.pk}/"
+    with in_city(grigny):  # an anonymous visitor with a session: the HMAC path
+        session = client.session
+        session["seen"] = 1
+        session.save()
+    client.cookies["sessionid"] = session.session_key
+    for _ in range(20):
+        client.get(url)
+    on, off = [], []
+    for _ in range(ROUNDS * 10):  # interleaved, same run
+        with override_settings(TREMPLIN_ANALYTICS_ENABLED=False):
+            off.extend(_time_get(client, url, 1))
+        on.extend(_time_get(client, url, 1))
+    key = recording.buffer_key(grigny.schema_name)
+    recording.redis_client().delete(key)
+    print(f"\n[analytics] offer page, recording off: p50 {_pct(off, .5):.2f} ms, "
+          f"mean {statistics.mean(off):.2f} ms")  # fmt: skip
+    print(f"[analytics] offer page, recording on : p50 {_pct(on, .5):.2f} ms, "
+          f"mean {statistics.mean(on):.2f} ms")  # fmt: skip
+    print(f"[analytics] added by recording: p50 {_pct(on, .5) - _pct(off, .5):+.3f} ms, "
+          f"mean {statistics.mean(on) - statistics.mean(off):+.3f} ms (target ≤ 1 ms)")  # fmt: skip
