@@ -45,6 +45,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "tenant_apps.analytics.tasks.purge_events_everywhere",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Every morning: e-mail young people registered to tomorrow's events.
+    "portal-event-reminders": {
+        "task": "tenant_apps.portal.tasks.send_event_reminders_everywhere",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "tenants-refill-spare-schemas": {
         "task": "tenants.tasks.refill_spare_schemas",
         "schedule": 600.0,
