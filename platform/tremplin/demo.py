@@ -13,6 +13,7 @@ from shared_apps.accounts.models import Role, User
 from shared_apps.accounts.services import operator_create_or_update, user_create
 from tenant_apps.catalogue.demo import catalogue_demo_seed, national_demo_seed
 from tenant_apps.matching.demo import matching_demo_seed
+from tenant_apps.portal.demo import portal_demo_seed
 from tenants.context import in_city
 from tenants.features import feature_allow, feature_enable
 from tenants.models import build_url
@@ -72,6 +73,7 @@ def demo_seed() -> list[str]:
             _ensure_user(email=f"jeune@{demo.slug}.demo", role=Role.YOUTH, display_name="Sam")
             catalogue_demo_seed(result.city)
             matching_demo_seed(youth_email=f"jeune@{demo.slug}.demo")
+            portal_demo_seed(result.city, youth_email=f"jeune@{demo.slug}.demo")
         for feature in ("notifications", "mentors"):
             feature_allow(city=result.city, key=feature, allowed=True, by=OPERATOR_EMAIL)
             feature_enable(
