@@ -89,7 +89,7 @@ def test_warm_page_request_needs_no_tenant_lookup_query(grigny):
     client = Client(HTTP_HOST="grigny.localhost")
     client.get("/healthz")
     with CaptureQueriesContext(connection) as queries:
-        assert client.get("/").status_code == 200
+        assert client.get("/connexion/").status_code == 200
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     # Only the schema switch and the page's own read (branding); no domain or city lookup.
     assert "tenants_domain" not in sql and "tenants_city" not in sql
