@@ -25,9 +25,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from tremplin.errors import Conflict, ValidationFailed
 
@@ -256,7 +257,13 @@ def city_import(
             domain=f"{slug}.{settings.TREMPLIN_BASE_DOMAIN}", tenant=city, is_primary=True
         )
         provisioning.create_schema_from_template(city.schema_name)
-        _load_rows(city.schema_name, path, manifest)
+        try:
+            with transaction.atomic():  # a savepoint, so the error below can be raised cleanly
+                _load_rows(city.schema_name, path, manifest)
+        except (DatabaseError, psycopg.Error, tarfile.TarError, OSError) as exc:
+            # e.g. a row pointing at a public row this platform does not have
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc)
+            raise ArchiveError(f"Restauration impossible : {first_line}") from exc
         if name:
             _rename_branding(city, name)
         audit(

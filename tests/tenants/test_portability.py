@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import tarfile
@@ -125,3 +126,30 @@ def test_archive_exports_then_takes_the_city_offline(grigny, gennevilliers, tmp_
     assert provisioning.schema_exists(grigny.schema_name)  # data kept until dropped
     entry = AuditEntry.objects.get(action="city.archived", city=grigny)
     assert entry.details["rows"] > 0
+
+
+def test_rows_that_break_constraints_are_refused_in_one_line(grigny, tmp_path):
+    archive = tmp_path / "grigny.tar.gz"
+    city_export(city=grigny, path=archive)
+    broken = tmp_path / "broken.tar.gz"
+    with tarfile.open(archive) as src, tarfile.open(broken, "w:gz") as dst:
+        for member in src.getmembers():
+            data = src.extractfile(member).read()
+            if member.name == "tables/accounts_user.csv":
+                header, first, *rest = data.split(b"\n")
+                data = b"\n".join([header, first, first, *rest])  # duplicate primary key
+            if member.name == "manifest.json":
+                manifest = json.loads(data)
+                entry = manifest["tables"]["accounts_user"]
+                with tarfile.open(archive) as again:
+                    users = again.extractfile(entry["file"]).read()
+                header, first, *rest = users.split(b"\n")
+                users = b"\n".join([header, first, first, *rest])
+                entry["sha256"] = hashlib.sha256(users).hexdigest()
+                data = json.dumps(manifest).encode()
+            member.size = len(data)
+            dst.addfile(member, io.BytesIO(data))
+    with pytest.raises(CommandError, match="Restauration impossible"):
+        call_command("import_city", str(broken), "--slug", "nouvelle")
+    assert not City.objects.filter(slug="nouvelle").exists()
+    assert not provisioning.schema_exists("nouvelle")
