@@ -110,3 +110,16 @@ def test_drop_requires_the_slug_and_an_archived_city(db):
     entry = AuditEntry.objects.get(action="city.dropped")
     assert (entry.actor, entry.details["slug"], entry.city) == ("ops@tremplin.test", "sevran", None)
     city_drop(city=city, by="ops", confirm_slug="sevran")  # idempotent
+
+
+def test_suspension_check_costs_no_lookup_when_warm(grigny, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    city_suspend(city=grigny, by="ops", reason="test")
+    client = client_for(grigny)
+    client.get("/healthz")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 503
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "tenants_city" not in sql and "tenants_domain" not in sql
