@@ -52,6 +52,8 @@ def billing_summary(city: City) -> BillingSummary:
         plan = getattr(plan, "name", None) or getattr(plan, "key", None) or plan
         state = getattr(found, "get_state_display", None)
         state = state() if callable(state) else getattr(found, "state", None)
+        labels = dict(plan_choices())
+        plan = labels.get(str(plan), plan) if plan else None
         return BillingSummary(plan=str(plan or MISSING), state=str(state or MISSING))
     return BillingSummary()
 

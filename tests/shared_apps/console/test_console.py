@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from shared_apps.accounts.models import Role
@@ -104,6 +105,10 @@ def test_wizard_happy_path_provisions_and_shows_the_url(
     assert started.actor == operator.email and started.details["plan"] == "essentiel"
     assert AuditEntry.objects.filter(action="city.registered", actor=operator.email).exists()
     assert Client(HTTP_HOST="sevran.localhost").get("/").status_code == 200
+    listing = console.get("/console/").content.decode()
+    row = listing.split("Sevran", 1)[1].split("</tr>", 1)[0]
+    if "shared_apps.billing" in settings.INSTALLED_APPS:  # the plan went to billing
+        assert "Essentiel" in row
 
 
 @pytest.mark.parametrize(
