@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from tremplin.api import CityStaffAPIView
 
 from .forms import FiltersSerializer, can_see_diagnostic
-from .selectors import diagnostic
+from .selectors import diagnostic_cached
 
 
 class CanSeeDiagnostic(BasePermission):
@@ -34,4 +34,4 @@ class DiagnosticApi(CityStaffAPIView):
     def get(self, request):
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        return Response(diagnostic(filters=params.to_filters()))
+        return Response(diagnostic_cached(filters=params.to_filters()))

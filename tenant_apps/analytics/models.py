@@ -93,6 +93,42 @@ class Rollup(models.Model):
         return f"{self.period} {self.start} {self.metric}/{self.dimension}={self.key}"
 
 
+CITY = "*"  # Figure.scope of the whole city (never a neighbourhood code: those are slugs)
+
+
+class Figure(models.Model):
+    """What the dashboard may show, computed from `Rollup` when a period is rolled up.
+
+    For each period, scope (one neighbourhood, or CITY) and dimension value: the sum of the
+    atoms the privacy rule publishes (`people`), and whether some atom was suppressed
+    (`hidden`). A figure over several periods is the sum of their `people` ("<10" when it is 0
+    and some atom was hidden), so the dashboard adds up a few rows in SQL instead of applying
+    the rule to every atom at request time.
+    """
+
+    period = models.CharField(max_length=5, choices=Period.choices)
+    start = models.DateField()
+    scope = models.CharField(max_length=40)  # a neighbourhood code, "" (unknown) or CITY
+    metric = models.CharField(max_length=12)
+    dimension = models.CharField(max_length=16)
+    key = models.CharField(max_length=120, blank=True)
+    people = models.PositiveIntegerField(default=0)
+    hidden = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["scope", "period", "start"],
+                include=["metric", "dimension", "key", "people", "hidden"],
+                name="figure_lookup",
+            ),
+            models.Index(fields=["period", "start"], name="figure_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.start} {self.scope} {self.metric}/{self.dimension}={self.key}"
+
+
 class PopulationFact(models.Model):
     """Daily snapshot of the profiles: young people per neighbourhood and dimension value
     (age band, situation, diploma, interest, frein, frein by age band, eligible aid)."""

@@ -17,10 +17,23 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Event, Period, PopulationFact, Rollup
+from .dashboard_cache import figures_changed
+from .models import CITY, Event, Figure, Period, PopulationFact, Rollup
+from .privacy import published_atoms
 from .recording import age_band
 
 RETENTION_MONTHS = 13
+
+# (metric, dimension) of the rollups the dashboard shows, per period: the privacy rule is
+# applied to them once, here, and the published figures stored in `Figure`.
+PUBLISHED = {
+    Period.MONTH: (
+        ("search", "all"), ("search", "query"), ("search", "query_empty"), ("search", "theme"),
+        ("view", "theme"), ("view", "offer"), ("save", "offer"), ("take_up", "offer"),
+        ("register", "all"), ("claim", "all"),
+    ),
+    Period.WEEK: (("active", "all"),),
+}  # fmt: skip
 
 # Every event counts in "active" (by profile dimensions); each kind adds its own dimensions.
 _CONTRIBUTIONS = """
@@ -127,7 +140,55 @@ def rollup_period(*, period: str, day: date) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        written = cursor.rowcount
+    publish_period(period=period, start=start)
+    return written
+
+
+def publish_period(*, period: str, start: date) -> int:
+    """Apply the privacy rule (privacy.py) to the period's rollups the dashboard shows, and
+    store the published figures per neighbourhood and for the whole city. The rule decides per
+    neighbourhood and period, whatever the filters, so this is what any request would compute.
+    Returns the figures written."""
+    Figure.objects.filter(period=period, start=start).delete()
+    pairs = PUBLISHED.get(period, ())
+    if not pairs:
+        return 0
+    tables: dict[tuple[str, str], list] = {}
+    rows = (
+        Rollup.objects.filter(period=period, start=start, people__gt=0)
+        .filter(metric__in={m for m, _ in pairs}, dimension__in={d for _, d in pairs})
+        .order_by("id")
+        .values_list("neighbourhood", "is_qpv", "metric", "dimension", "key", "people")
+    )
+    seen: set[tuple] = set()
+    for nb, qpv, metric, dimension, key, people in rows.iterator(chunk_size=5000):
+        if (metric, dimension) not in pairs:
+            continue
+        cell = key
+        if (metric, dimension, nb, key) in seen:  # same place, another QPV flag: its own atom
+            cell = f"{key}\x00{qpv}"
+        seen.add((metric, dimension, nb, key))
+        tables.setdefault((metric, dimension), []).append(((nb,), cell, people))
+    figures: dict[tuple, list[int]] = {}  # (scope, metric, dimension, key) → [people, hidden]
+    for (metric, dimension), atoms in tables.items():
+        for ((nb,), cell), people in published_atoms(atoms).items():
+            key = cell.split("\x00", 1)[0]
+            for scope in (nb, CITY):
+                figure = figures.setdefault((scope, metric, dimension, key), [0, 0])
+                if people is None:
+                    figure[1] = 1
+                else:
+                    figure[0] += people
+    copy_sql = (
+        "COPY analytics_figure (period, start, scope, metric, dimension, key, people, hidden) "
+        "FROM STDIN"
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+        for (scope, metric, dimension, key), (people, hidden) in figures.items():
+            copy.write_row((period, start, scope, metric, dimension, key, people, bool(hidden)))
+    figures_changed()
+    return len(figures)
 
 
 def rollup_day(day: date) -> int:
@@ -200,6 +261,7 @@ def population_snapshot(*, day: date, city=None, eligibility: bool = True) -> in
         ],
         batch_size=2000,
     )
+    figures_changed()
     return len(counts)
 
 

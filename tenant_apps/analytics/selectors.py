@@ -14,16 +14,11 @@ from tenant_apps.catalogue.themes import theme_labels
 from tenant_apps.youth.choices import DiplomaLevel, Frein, Situation
 from tenant_apps.youth.models import Neighbourhood
 
-from .models import AgeBand, Period, PopulationFact
+from .dashboard_cache import cached
+from .models import CITY, AgeBand, Period, PopulationFact
 from .privacy import SUPPRESSED, published_atoms, share, totals, value_of
 
 TOP = 10
-# (metric, dimension) of the monthly rollups the dashboard reads.
-NEEDED = (
-    ("search", "all"), ("search", "query"), ("search", "query_empty"), ("search", "theme"),
-    ("view", "theme"), ("view", "offer"), ("save", "offer"), ("take_up", "offer"),
-    ("register", "all"), ("claim", "all"),
-)  # fmt: skip
 UNKNOWN = "Non renseigné"
 
 
@@ -82,7 +77,9 @@ def _in_order(figures: dict, choices: list[tuple[str, str]], unknown: bool = Tru
 
 
 class _Reader:
-    """Loads the atoms the dashboard needs in a few queries, then publishes them."""
+    """Loads the figures the dashboard needs in a few queries: event figures are summed in SQL
+    from `Figure` (the privacy rule was applied when the rollups were computed), population
+    atoms are published here (one day's snapshot)."""
 
     def __init__(self, filters: DiagnosticFilters) -> None:
         self.filters = filters
@@ -96,32 +93,28 @@ class _Reader:
         self._events = self._load_events()
         self._population = self._load_population()
 
-    def _nb_sql(self) -> tuple[str, list]:
-        if self.filters.neighbourhood:
-            return " AND neighbourhood = %s", [self.filters.neighbourhood]
-        return "", []
-
-    def _load_events(self) -> dict[tuple[str, str], list]:
-        nb, nb_params = self._nb_sql()
-        # Only the (metric, dimension) pairs the dashboard shows: the lookup index serves each.
-        pairs = " OR ".join("(metric = %s AND dimension = %s)" for _ in NEEDED)
+    def _load_events(self) -> dict[tuple[str, str, str], dict]:
+        """(period, metric, dimension) → key → figure (weeks: week start → figure)."""
         sql = (
-            "SELECT period, metric, dimension, neighbourhood, start, key, people "
-            f"FROM analytics_rollup WHERE ((period = 'month' AND start BETWEEN %s AND %s "
-            f"AND ({pairs})) "
-            "OR (period = 'week' AND metric = 'active' AND dimension = 'all' "
-            "AND start BETWEEN %s AND %s))" + nb
+            "SELECT period, metric, dimension, "
+            "CASE WHEN period = 'week' THEN start::text ELSE key END AS k, "
+            "sum(people), bool_or(hidden) FROM analytics_figure "
+            "WHERE scope = %s AND ((period = 'month' AND start BETWEEN %s AND %s) "
+            "OR (period = 'week' AND start BETWEEN %s AND %s)) "
+            "GROUP BY 1, 2, 3, 4"
         )
         week_from = self.filters.date_from - timedelta(days=self.filters.date_from.weekday())
-        needed = [value for pair in NEEDED for value in pair]
-        params = [self.first_month, self.last_month, *needed, week_from, self.filters.date_to]
-        params += nb_params
-        atoms: dict[tuple[str, str, str], list] = defaultdict(list)
+        scope = self.filters.neighbourhood or CITY
+        params = [scope, self.first_month, self.last_month, week_from, self.filters.date_to]
+        figures: dict[tuple[str, str, str], dict] = defaultdict(dict)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            for period, metric, dimension, neighbourhood, start, key, people in cursor:
-                atoms[(period, metric, dimension)].append(((neighbourhood, start), key, people))
-        return atoms
+            for period, metric, dimension, key, people, hidden in cursor:
+                if people:
+                    figures[(period, metric, dimension)][key] = int(people)
+                elif hidden:
+                    figures[(period, metric, dimension)][key] = SUPPRESSED
+        return figures
 
     def _load_population(self) -> dict[str, list]:
         atoms: dict[str, list] = defaultdict(list)
@@ -137,10 +130,7 @@ class _Reader:
         return atoms
 
     def events(self, metric: str, dimension: str, period: str = Period.MONTH) -> dict:
-        return totals(published_atoms(self._events.get((period, metric, dimension), [])))
-
-    def events_atoms(self, metric: str, dimension: str, period: str = Period.MONTH):
-        return published_atoms(self._events.get((period, metric, dimension), []))
+        return dict(self._events.get((period, metric, dimension), {}))
 
     def population(self, dimension: str) -> dict:
         return totals(published_atoms(self._population.get(dimension, [])))
@@ -176,6 +166,12 @@ def _aid_ids() -> dict[str, str]:
     from tenant_apps.matching.candidates import candidates_for_city
 
     return {str(c.id): c.title for c in candidates_for_city(connection.tenant) if c.kind == "aide"}
+
+
+def diagnostic_cached(*, filters: DiagnosticFilters) -> dict:
+    """`diagnostic`, from the cache until the city's rollups are rebuilt (dashboard_cache.py)."""
+    parts = (filters.date_from, filters.date_to, filters.neighbourhood)
+    return cached(parts, lambda: diagnostic(filters=filters))
 
 
 def diagnostic(*, filters: DiagnosticFilters) -> dict:
@@ -349,8 +345,7 @@ def diagnostic(*, filters: DiagnosticFilters) -> dict:
     }
 
     # Engagement
-    weeks = r.events_atoms("active", "all", Period.WEEK)
-    per_week = totals(weeks, keyfn=lambda group, key: group[1])
+    per_week = {date.fromisoformat(w): v for w, v in r.events("active", "all", Period.WEEK).items()}
     week_rows = [
         _row(w.isoformat(), f"Semaine du {w:%d/%m/%Y}", per_week[w]) for w in sorted(per_week)
     ]

@@ -18,7 +18,7 @@ from tenants.features import feature_enabled
 from .charts import bar_chart
 from .forms import FiltersSerializer, can_see_diagnostic
 from .recording import record
-from .selectors import DiagnosticFilters, default_filters, diagnostic
+from .selectors import DiagnosticFilters, default_filters, diagnostic_cached
 
 EXPORT_FLAG = "diagnostic_export"
 
@@ -49,7 +49,7 @@ def _filters(request: HttpRequest) -> tuple[DiagnosticFilters, dict]:
 @diagnostic_view
 def dashboard(request: HttpRequest) -> HttpResponse:
     filters, errors = _filters(request)
-    data = diagnostic(filters=filters)
+    data = diagnostic_cached(filters=filters)
     for section in data["sections"]:
         for table in section["tables"]:
             table["svg"] = bar_chart(
@@ -83,7 +83,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     if not feature_enabled(current_city(request), EXPORT_FLAG):
         return render(request, "analytics/export_disabled.html", status=403)
     filters, _errors = _filters(request)
-    data = diagnostic(filters=filters)
+    data = diagnostic_cached(filters=filters)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="diagnostic-{filters.date_from:%Y-%m}-{filters.date_to:%Y-%m}.csv"'

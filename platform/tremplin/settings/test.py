@@ -34,5 +34,7 @@ TREMPLIN_URL_SCHEME = "http"
 TREMPLIN_URL_PORT = "8000"
 # No spare schemas unless a test asks for them (tests/tenants/test_provisioning.py).
 TREMPLIN_SPARE_SCHEMAS = 0
+# Rolled-back test data must never be served from a dashboard cached by an earlier test.
+TREMPLIN_ANALYTICS_CACHE_SECONDS = 0
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 DATABASES["default"]["TEST"] = {"NAME": f"test_tremplin_{TEST_RUN_ID}"}  # noqa: F405
