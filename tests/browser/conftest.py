@@ -34,6 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
 ]  # fmt: skip
 PHONE = {"width": 390, "height": 844}
+SERVER_APP_NAME = "tremplin-browser-tests"
 E2E_DOMAIN = "e2e.test"  # every account a browser test creates ends with this
 
 
@@ -94,7 +95,7 @@ def app_server(django_db_setup, django_db_blocker) -> Iterator[str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tremplin.settings.test",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": f"{database_url}?application_name={SERVER_APP_NAME}",
         "PYTHONUNBUFFERED": "1",
     }
     ARTIFACTS.mkdir(exist_ok=True)
@@ -121,6 +122,18 @@ def app_server(django_db_setup, django_db_blocker) -> Iterator[str]:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait()
+    # The test database is dropped at the end of the run only when no other session uses it:
+    # end what is left of this run's own sessions on it (the server's, and the one the ORM opens
+    # in Playwright's greenlet, which has its own context-local connection).
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND application_name = %s",
+            [SERVER_APP_NAME],
+        )
+    # Session fixtures can tear down in different contexts, each with its own connection.
+    connection.close()
 
 
 @pytest.fixture(scope="session")
