@@ -64,7 +64,16 @@ def django_db_setup(django_test_environment, django_db_blocker, django_db_modify
     with django_db_blocker.unblock():
         from django.db import connections
 
+        test_db = connection.settings_dict["NAME"]
         connections.close_all()
+        # A process the run started (a worker, a server, a forked migrator) may still be
+        # connected while it shuts down: the database cannot be dropped under it.
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [test_db],
+            )
         teardown_databases(db_config, verbosity=0)
 
 
