@@ -17,12 +17,12 @@ from tenants.context import in_city
 from tenants.features import feature_allow, feature_enable
 
 
-def switch_on(city) -> None:  # noqa: ANN001
+def switch_on(city) -> None:
     feature_allow(city=city, key="notifications", allowed=True, by="test")
     feature_enable(city=city, key="notifications", enabled=True, by="test")
 
 
-def young(make_user, city, email: str, **profile):  # noqa: ANN001, ANN003, ANN201
+def young(make_user, city, email: str, **profile):
     user = make_user(city, email, Role.YOUTH)
     with in_city(city):
         YouthProfile.objects.create(user=user, birth_date=date(2006, 3, 1), **profile)
