@@ -20,7 +20,8 @@ from .candidates import Candidate
 from .eligibility import Verdict, evaluate
 from .profiles import MatchProfile
 
-# What someone looking for X wants to see (LookingFor codes → offer kinds).
+# What someone looking for X wants to see: offer kinds, and for some needs the themes that say
+# the offer is about that need (an aid is not "about the driving licence" just for being an aid).
 KINDS_FOR_LOOKING_FOR = {
     "emploi": {"emploi"},
     "stage": {"emploi", "formation"},
@@ -33,6 +34,22 @@ KINDS_FOR_LOOKING_FOR = {
     "sante": {"service", "aide"},
     "permis": {"aide", "formation"},
 }
+THEMES_FOR_LOOKING_FOR = {
+    "logement": ("logement-hebergement",),
+    "sante": ("sante",),
+    "permis": ("mobilite--preparer-un-permis",),
+    "engagement": ("engagement", "remobilisation--benevolat-action-citoyenne"),
+    "sorties": ("sport", "culture", "loisirs"),
+}
+
+
+def looks_for(code: str, candidate: Candidate) -> bool:
+    if candidate.kind not in KINDS_FOR_LOOKING_FOR.get(code, ()):
+        return False
+    themes = THEMES_FOR_LOOKING_FOR.get(code)
+    return themes is None or any(t.startswith(themes) for t in candidate.themes)
+
+
 LOOKING_FOR_PHRASES = {
     "emploi": "tu cherches un job",
     "stage": "tu cherches un stage ou une alternance",
@@ -45,6 +62,7 @@ LOOKING_FOR_PHRASES = {
     "sante": "tu veux prendre soin de ta santé",
     "permis": "tu veux passer le permis",
 }
+MAX_REASONS = 3
 KIND_PENALTY = 0.75  # subtracted from a score for each earlier pick of the same kind
 
 
@@ -115,59 +133,64 @@ def score_candidate(
     if profile.interests:
         matched = _theme_matches(candidate, profile.interests)
         if matched:
-            score += 3 + min(len(matched) - 1, 2)
+            gain = 3 + min(len(matched) - 1, 2)
+            score += gain
             if explain:
                 label = scoring.labels.get(matched[0], matched[0].split("--")[-1])
-                reasons.append(f"tu t'intéresses à : {label.replace('-', ' ').lower()}")
+                reasons.append((gain, f"tu t'intéresses à : {label.replace('-', ' ').lower()}"))
 
     if profile.looking_for:
-        wanted = [
-            c for c in profile.looking_for if candidate.kind in KINDS_FOR_LOOKING_FOR.get(c, ())
-        ]
+        wanted = [code for code in profile.looking_for if looks_for(code, candidate)]
         if wanted:
             score += 2
             if explain:
-                reasons.append(LOOKING_FOR_PHRASES[sorted(wanted)[0]])
+                reasons.append((2, LOOKING_FOR_PHRASES[sorted(wanted)[0]]))
 
     distance = None
     if candidate.is_remote:
-        score += 1.5 if profile.needs_nearby else 0.3
+        gain = 1.5 if profile.needs_nearby else 0.3
+        score += gain
         if explain:
-            reasons.append("à distance, sans te déplacer")
+            reasons.append((gain, "à distance, sans te déplacer"))
     elif profile.home and candidate.latitude is not None and candidate.longitude is not None:
         distance = distance_km(profile.home, (candidate.latitude, candidate.longitude))
         reach = 3.0 if profile.needs_nearby else 10.0
-        score += (3.0 if profile.needs_nearby else 1.5) * max(0.0, 1 - distance / reach)
+        gain = (3.0 if profile.needs_nearby else 1.5) * max(0.0, 1 - distance / reach)
+        score += gain
         if distance <= reach:
             if explain:
-                reasons.append(f"à {_km(distance)} de chez toi")
+                reasons.append((gain, f"à {_km(distance)} de chez toi"))
         elif profile.needs_nearby:
             score -= 1.5
 
     if candidate.kind == "aide" and result.verdict == Verdict.ELIGIBLE and candidate.eligibility:
         score += 2.5
         if explain:
-            reasons.append("tu y as droit")
+            reasons.append((2.5, "tu y as droit"))
 
     if profile.is_qpv and candidate.qpv_priority:
         score += 1
         if explain:
-            reasons.append("prioritaire pour ton quartier")
+            reasons.append((1, "prioritaire pour ton quartier"))
 
     if candidate.published_at and candidate.published_at >= scoring.week_ago:
         score += 0.8
         if explain:
-            reasons.append("nouveau cette semaine")
+            reasons.append((0.8, "nouveau cette semaine"))
 
     if candidate.apply_by:
         days = (candidate.apply_by - scoring.today).days
         if 0 <= days <= 14:
-            score += 1 + (14 - days) / 14
+            gain = 1 + (14 - days) / 14
+            score += gain
             if explain:
                 reasons.append(
-                    "dernier jour pour candidater"
-                    if days == 0
-                    else f"plus que {days} jour{'s' if days > 1 else ''} pour candidater"
+                    (
+                        gain,
+                        "dernier jour pour candidater"
+                        if days == 0
+                        else f"plus que {days} jour{'s' if days > 1 else ''} pour candidater",
+                    )
                 )
 
     if candidate.kind == "evenement" and candidate.starts_at:
@@ -182,11 +205,13 @@ def score_candidate(
         elif places <= 5:
             score += 0.5
             if explain:
-                reasons.append(f"il reste {places} place{'s' if places > 1 else ''}")
+                reasons.append((0.5, f"il reste {places} place{'s' if places > 1 else ''}"))
 
     if explain and not reasons:
-        reasons.append("pour les jeunes de ta ville")
-    return FeedItem(candidate, score, tuple(reasons), distance)
+        reasons.append((0, "pour les jeunes de ta ville"))
+    # The strongest few reasons are enough to read on a phone.
+    strongest = sorted(reasons, key=lambda reason: -reason[0])[:MAX_REASONS]
+    return FeedItem(candidate, score, tuple(text for _gain, text in strongest), distance)
 
 
 def feed_for(
