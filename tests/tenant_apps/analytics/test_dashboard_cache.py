@@ -71,3 +71,23 @@ def test_a_new_population_snapshot_is_seen_at_once(grigny, viewer_api):
         make_youth("cache@exemple.fr", birth_date=date(2005, 1, 2))
         rollups.population_snapshot(day=date.today(), city=grigny, eligibility=False)
     assert api.get(URL).json()["period"]["population_day"] == date.today().isoformat()
+
+
+def test_the_migration_publishes_rollups_made_before_figures_existed(grigny):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from tenant_apps.analytics.selectors import DiagnosticFilters, diagnostic
+
+    migration = import_module("tenant_apps.analytics.migrations.0003_publish_existing_rollups")
+    add_events(grigny, _searches(12, "a"))
+    march = DiagnosticFilters(date(2025, 3, 1), date(2025, 3, 31))
+    with in_city(grigny):
+        rollups.rollup_period(period=Period.MONTH, day=date(2025, 3, 1))
+        before = diagnostic(filters=march)
+        Figure.objects.all().delete()
+        migration.publish_existing(apps, None)
+        assert diagnostic(filters=march) == before
+    section = next(s for s in before["sections"] if s["id"] == "recherches")
+    assert section["figures"][0]["value"] == 12
