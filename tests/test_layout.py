@@ -45,3 +45,12 @@ def test_schema_switching_only_in_tenants_and_tasks():
             if SCHEMA_SWITCH.search(path.read_text()):
                 offenders.append(rel)
     assert offenders == [], f"schema switched outside tenants/ or tasks: {offenders}"
+
+
+def test_situation_codes_are_the_same_everywhere():
+    """Offers' audience and young people's profiles speak the same DESIGN.md situations."""
+    from tenant_apps.catalogue.models import Situation as OfferSituation
+    from tenant_apps.matching.eligibility import SITUATIONS
+    from tenant_apps.youth.choices import Situation as YouthSituation
+
+    assert set(OfferSituation.values) == set(YouthSituation.values) == set(SITUATIONS)

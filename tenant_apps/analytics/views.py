@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import csv
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from tremplin.api import current_city
 
 from tenant_apps.catalogue.permissions import can_publish, can_write
 from tenant_apps.catalogue.selectors import offer_get_for_city
+from tenant_apps.staff.views import staff_view
 from tenant_apps.youth.models import Neighbourhood
 from tenants.features import feature_enabled
 
@@ -23,20 +22,8 @@ from .selectors import DiagnosticFilters, default_filters, diagnostic_cached
 EXPORT_FLAG = "diagnostic_export"
 
 
-def diagnostic_view(view):
-    """City host; anonymous → sign-in; youth, partners → 403 page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if current_city(request) is None:
-            raise Http404
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_see_diagnostic(request.user):
-            return render(request, "staff/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# City host; anonymous → sign-in; youth and partners → 403 page (the back-office's own gate).
+diagnostic_view = staff_view(can_see_diagnostic)
 
 
 def _filters(request: HttpRequest) -> tuple[DiagnosticFilters, dict]:
