@@ -59,3 +59,13 @@ def from_django_validation_error(exc) -> ValidationFailed:
         fields = {"non_field_errors": [str(m) for m in exc.messages]}
     first = next(iter(fields.values()))[0] if fields else "Données invalides."
     return ValidationFailed(first, fields=fields)
+
+
+def full_clean_or_fail(instance) -> None:
+    """Run a model's validation; report problems as ValidationFailed (French, per field)."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise from_django_validation_error(exc) from exc

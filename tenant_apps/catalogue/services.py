@@ -5,10 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from tremplin.errors import Conflict, NotFound, ValidationFailed, from_django_validation_error
+from tremplin.errors import (
+    Conflict,
+    NotFound,
+    ValidationFailed,
+    full_clean_or_fail,
+)
 
 from shared_apps.geo.communes import commune_get
 from tenant_apps.staff.audit import audit_record, diff_snapshots, model_snapshot
@@ -49,11 +53,7 @@ def offer_refresh_search(offer: AbstractOffer) -> None:
     )
 
 
-def _clean(obj) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise from_django_validation_error(exc) from exc
+_clean = full_clean_or_fail
 
 
 def _assign(obj, fields: dict[str, Any], allowed: set[str]) -> None:

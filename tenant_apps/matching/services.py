@@ -5,10 +5,14 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from tremplin.errors import Conflict, NotFound, ValidationFailed, from_django_validation_error
+from tremplin.errors import (
+    Conflict,
+    NotFound,
+    ValidationFailed,
+    full_clean_or_fail,
+)
 
 from shared_apps.accounts.models import User
 
@@ -21,10 +25,7 @@ ADVISOR_FIELDS = (
 
 
 def _clean_and_save(instance) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        raise from_django_validation_error(exc) from exc
+    full_clean_or_fail(instance)
     instance.save()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -12,7 +11,7 @@ from tremplin.errors import (
     NotFound,
     PermissionDenied,
     ValidationFailed,
-    from_django_validation_error,
+    full_clean_or_fail,
 )
 
 from shared_apps.accounts.models import Role, User
@@ -200,10 +199,7 @@ INSPIRATION_FIELDS = ("title", "person", "age", "place", "is_local", "summary", 
 
 
 def _clean_and_save(instance) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        raise from_django_validation_error(exc) from exc
+    full_clean_or_fail(instance)
     instance.save()
 
 
