@@ -65,6 +65,8 @@ class Candidate:
     # Offers often share their rules (same ages, same situations): matching evaluates each
     # distinct rule set once per person, keyed by this canonical form.
     rules_key: str = ""
+    verdict_key: str = ""  # rules_key + institution: the memo key of an evaluation
+    theme_keys: frozenset[str] = frozenset()  # themes and their categories
 
     @property
     def kind_label(self) -> str:
@@ -121,6 +123,8 @@ def _build(city: City) -> tuple[Candidate, ...]:
         offer = hit.offer
         structure = getattr(offer, "structure", None)
         eligibility = effective_rules(offer, rules.get(offer.pk) or {})
+        institution = _institution(offer, city)
+        rules_key = json.dumps(eligibility, sort_keys=True, default=str)
         result.append(
             Candidate(
                 id=offer.pk,
@@ -131,7 +135,7 @@ def _build(city: City) -> tuple[Candidate, ...]:
                 is_national=hit.is_national,
                 pinned=hit.pinned,
                 eligibility=eligibility,
-                institution=_institution(offer, city),
+                institution=institution,
                 institution_name=offer.institution_name,
                 amount_value=offer.amount_value,
                 amount_unit=offer.amount_unit,
@@ -152,7 +156,11 @@ def _build(city: City) -> tuple[Candidate, ...]:
                 capacity=offer.capacity,
                 places_available=structure.places_available if structure else None,
                 commune_insee=offer.commune_insee,
-                rules_key=json.dumps(eligibility, sort_keys=True, default=str),
+                rules_key=rules_key,
+                verdict_key=f"{rules_key}|{institution}",
+                theme_keys=frozenset(
+                    key for t in offer.themes or () for key in (t, t.split("--", 1)[0])
+                ),
             )
         )
     return tuple(result)

@@ -74,13 +74,14 @@ class FeedItem:
     distance_km: float | None
 
 
+KM_PER_DEGREE = 111.195
+
+
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
+    """Equirectangular distance: within 0.5 % of the great circle at a city's scale, and
+    several times cheaper (it runs for every offer of the catalogue)."""
+    cos_lat = math.cos(math.radians((a[0] + b[0]) / 2))
+    return KM_PER_DEGREE * math.hypot(b[0] - a[0], (b[1] - a[1]) * cos_lat)
 
 
 def _km(value: float) -> str:
@@ -89,6 +90,8 @@ def _km(value: float) -> str:
 
 def _theme_matches(candidate: Candidate, interests: frozenset[str]) -> list[str]:
     """Themes of the offer the person cares about (a category matches its sub-themes)."""
+    if interests.isdisjoint(candidate.theme_keys):
+        return []
     matched = []
     for theme in candidate.themes:
         category = theme.split("--", 1)[0]
@@ -101,7 +104,7 @@ def verdict_for(candidate: Candidate, profile: MatchProfile, memo: dict | None =
     """The engine's answer, computed once per distinct rule set when a memo is given."""
     if memo is None:
         return evaluate(candidate.eligibility, profile.engine, candidate.institution)
-    key = (candidate.rules_key, candidate.institution)
+    key = candidate.verdict_key
     result = memo.get(key)
     if result is None:
         result = memo[key] = evaluate(candidate.eligibility, profile.engine, candidate.institution)
@@ -122,13 +125,35 @@ class Scoring:
 
 
 def score_candidate(
-    candidate: Candidate, profile: MatchProfile, scoring: Scoring, *, explain: bool = True
+    candidate: Candidate, profile: MatchProfile, scoring: Scoring
 ) -> FeedItem | None:
-    """Score one offer for one person; `explain` adds the plain-French reasons (slower)."""
+    """Score one offer for one person, with its plain-French reasons (None: not for them)."""
+    reasons: list[tuple[float, str]] = []
+    score = _score(candidate, profile, scoring, reasons)
+    if score is None:
+        return None
+    if not reasons:
+        reasons.append((0, "pour les jeunes de ta ville"))
+    # The strongest few reasons are enough to read on a phone.
+    strongest = sorted(reasons, key=lambda reason: -reason[0])[:MAX_REASONS]
+    distance = None
+    if profile.home and candidate.latitude is not None and not candidate.is_remote:
+        distance = distance_km(profile.home, (candidate.latitude, candidate.longitude))
+    return FeedItem(candidate, score, tuple(text for _gain, text in strongest), distance)
+
+
+def _score(
+    candidate: Candidate,
+    profile: MatchProfile,
+    scoring: Scoring,
+    reasons: list[tuple[float, str]] | None,
+) -> float | None:
+    """The score; reasons are collected only when a list is given (the slow, textual part)."""
     result = verdict_for(candidate, profile, scoring.memo)
     if result.verdict == Verdict.NOT_ELIGIBLE:
         return None
-    score, reasons = 1.0 if candidate.pinned else 0.0, []
+    explain = reasons is not None
+    score = 1.0 if candidate.pinned else 0.0
 
     if profile.interests:
         matched = _theme_matches(candidate, profile.interests)
@@ -146,7 +171,6 @@ def score_candidate(
             if explain:
                 reasons.append((2, LOOKING_FOR_PHRASES[sorted(wanted)[0]]))
 
-    distance = None
     if candidate.is_remote:
         gain = 1.5 if profile.needs_nearby else 0.3
         score += gain
@@ -207,11 +231,7 @@ def score_candidate(
             if explain:
                 reasons.append((0.5, f"il reste {places} place{'s' if places > 1 else ''}"))
 
-    if explain and not reasons:
-        reasons.append((0, "pour les jeunes de ta ville"))
-    # The strongest few reasons are enough to read on a phone.
-    strongest = sorted(reasons, key=lambda reason: -reason[0])[:MAX_REASONS]
-    return FeedItem(candidate, score, tuple(text for _gain, text in strongest), distance)
+    return score
 
 
 def feed_for(
@@ -222,11 +242,11 @@ def feed_for(
     Two passes: every offer gets a score (no text), then only the best few get their reasons.
     """
     scoring = Scoring(now=now)
-    scored = (score_candidate(c, profile, scoring, explain=False) for c in candidates)
+    scored = ((_score(c, profile, scoring, None), c) for c in candidates)
     best = heapq.nsmallest(
-        limit * 4, (i for i in scored if i), key=lambda i: (-i.score, i.candidate.title)
+        limit * 4, ((s, c) for s, c in scored if s is not None), key=lambda x: (-x[0], x[1].title)
     )
-    pool = [score_candidate(item.candidate, profile, scoring) for item in best]
+    pool = [item for _s, c in best if (item := score_candidate(c, profile, scoring))]
     picked: list[FeedItem] = []
     per_kind: dict[str, int] = {}
     while pool and len(picked) < limit:
