@@ -33,6 +33,8 @@ POSTGRES_SETTINGS = {
     "synchronous_commit": "off",
     "full_page_writes": "off",
     "max_connections": "200",
+    # Dropping or exporting a city touches ~150 objects: leave room for a few at once.
+    "max_locks_per_transaction": "256",
     "shared_buffers": "128MB",
 }
 
