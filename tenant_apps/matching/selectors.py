@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from shared_apps.accounts.models import User
 
-from .models import Advisor, Booking, Slot
+from .models import Advisor, AdvisorKind, Booking, Slot
+
+
+def mentors_enabled() -> bool:
+    """Mentors ("adopte un pro") show only where the city's `mentors` feature is on."""
+    from django.db import connection
+
+    from tenants.features import feature_enabled
+
+    return feature_enabled(connection.tenant, "mentors")
 
 
 def advisor_list(
@@ -19,6 +28,8 @@ def advisor_list(
     format: str | None = None,  # noqa: A002
 ) -> QuerySet[Advisor]:
     advisors = Advisor.objects.filter(is_active=True)
+    if not mentors_enabled():
+        advisors = advisors.exclude(kind=AdvisorKind.MENTOR)
     if kind:
         advisors = advisors.filter(kind=kind)
     if topic:

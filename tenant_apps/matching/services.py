@@ -63,8 +63,10 @@ def slot_create(*, advisor: Advisor, starts_at: datetime, ends_at: datetime, for
 @transaction.atomic
 def booking_create(*, slot_id: int, user: User, message: str = "") -> Booking:
     """Book a free slot. Two people can never hold the same slot, even at the same instant."""
+    from .selectors import advisor_list
+
     slot = Slot.objects.select_related("advisor").filter(pk=slot_id).first()
-    if slot is None or not slot.advisor.is_active:
+    if slot is None or not advisor_list().filter(pk=slot.advisor_id).exists():
         raise NotFound("Ce créneau n'existe pas.")
     if slot.starts_at <= timezone.now():
         raise ValidationFailed("Ce créneau est déjà passé.", code="slot_past")

@@ -20,6 +20,18 @@ from tenants.context import in_city
 SOON = timedelta(days=2)
 
 
+@pytest.fixture(autouse=True)
+def mentors_on(request):
+    """Mentors are a feature: the operator allows it and the city switches it on."""
+    from tenants.features import feature_allow, feature_enable
+
+    if "committed" in request.fixturenames:  # that test books an advisor, not a mentor
+        return
+    grigny = request.getfixturevalue("grigny")
+    feature_allow(city=grigny, key="mentors", allowed=True, by="test")
+    feature_enable(city=grigny, key="mentors", enabled=True, by="test")
+
+
 def make_advisor(**overrides) -> Advisor:
     fields = dict(
         kind="mentor", display_name="Samia", organisation="Atelier Vélo", job_title="Mécanicienne",
@@ -109,7 +121,7 @@ def test_two_people_booking_the_same_slot_at_the_same_instant(committed, django_
 
     grigny = City.objects.get(slug="grigny")
     with in_city(grigny):
-        slot = make_slot(make_advisor(display_name="Concurrence"))
+        slot = make_slot(make_advisor(display_name="Concurrence", kind="advisor"))
         people = [youth(grigny, f"racer{i}@grigny.test") for i in range(2)]
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
@@ -224,3 +236,15 @@ def test_unsubscribe_link(client_for, grigny):
     row.refresh_from_db()
     assert row.weekly_digest is False
     assert client.post("/desabonnement/nope/").status_code == 404
+
+
+def test_mentors_are_hidden_where_the_feature_is_off(api_for, grigny, slot):
+    from tenants.features import feature_enable
+
+    assert api_for(grigny).get("/api/v1/advisors/").json()["count"] == 1
+    feature_enable(city=grigny, key="mentors", enabled=False, by="test")
+    assert api_for(grigny).get("/api/v1/advisors/").json()["count"] == 0
+    assert api_for(grigny).get(f"/api/v1/advisors/{slot.advisor_id}/").status_code == 404
+    lina = youth(grigny)
+    with in_city(grigny), pytest.raises(NotFound):
+        services.booking_create(slot_id=slot.id, user=lina)
