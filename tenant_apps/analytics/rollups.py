@@ -30,9 +30,9 @@ PUBLISHED = {
     Period.MONTH: (
         ("search", "all"), ("search", "query"), ("search", "query_empty"), ("search", "theme"),
         ("view", "theme"), ("view", "offer"), ("save", "offer"), ("take_up", "offer"),
-        ("register", "all"), ("claim", "all"),
+        ("register", "all"), ("attend", "all"), ("claim", "all"),
     ),
-    Period.WEEK: (("active", "all"),),
+    Period.WEEK: (("active", "all"), ("register", "all"), ("attend", "all")),
 }  # fmt: skip
 
 # Every event counts in "active" (by profile dimensions); each kind adds its own dimensions.
@@ -75,8 +75,8 @@ def _aware(day: date) -> datetime:
 
 
 def _portal_sources() -> str:
-    """Saves and registrations live in the portal's own tables (when installed): read them as
-    events of the period, with the young person's current profile."""
+    """Saves, registrations and attendance live in the portal's own tables (when installed):
+    read them as events of the period, with the young person's current profile."""
     if not apps.is_installed("tenant_apps.portal"):
         return ""
     profile = (
@@ -96,6 +96,10 @@ def _portal_sources() -> str:
         f"UNION ALL SELECT 'register', s.offer_id, {columns} FROM portal_registration s "
         f"{profile} WHERE s.created_at >= %(start)s AND s.created_at < %(end)s "
         "AND s.user_id IS NOT NULL AND s.status <> 'cancelled' "
+        # Attendance counts in the period staff marked it (the rollup of that day sees it).
+        f"UNION ALL SELECT 'attend', s.offer_id, {columns} FROM portal_registration s "
+        f"{profile} WHERE s.attended_at >= %(start)s AND s.attended_at < %(end)s "
+        "AND s.user_id IS NOT NULL AND s.status = 'registered' "
     )
 
 
@@ -115,7 +119,7 @@ def rollup_period(*, period: str, day: date) -> int:
     # "Active" counts recorded events only: portal rows are keyed differently.
     active = "SELECT * FROM e"
     if portal:
-        source += " AND kind NOT IN ('save', 'register')"
+        source += " AND kind NOT IN ('save', 'register', 'attend')"
         active = "SELECT * FROM e WHERE pseudonym IS NULL OR pseudonym NOT LIKE 'u%%'"
         source = (
             f"{source} UNION ALL SELECT kind, offer_id, '', '{{}}'::varchar[], '', NULL, "

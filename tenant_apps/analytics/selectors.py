@@ -349,6 +349,13 @@ def diagnostic(*, filters: DiagnosticFilters) -> dict:
     week_rows = [
         _row(w.isoformat(), f"Semaine du {w:%d/%m/%Y}", per_week[w]) for w in sorted(per_week)
     ]
+    registered_weekly = r.events("register", "all", Period.WEEK)
+    attended_weekly = r.events("attend", "all", Period.WEEK)
+    event_rows = [
+        _row(w, f"Semaine du {date.fromisoformat(w):%d/%m/%Y}",
+             registered_weekly.get(w, 0), attended_weekly.get(w, 0))
+        for w in sorted(set(registered_weekly) | set(attended_weekly))
+    ]  # fmt: skip
     engagement = {
         "id": "engagement",
         "title": "Engagement",
@@ -356,6 +363,10 @@ def diagnostic(*, filters: DiagnosticFilters) -> dict:
             {
                 "label": "Inscriptions à des événements",
                 "value": r.events("register", "all").get("", 0),
+            },
+            {
+                "label": "Jeunes présents à un événement",
+                "value": r.events("attend", "all").get("", 0),
             },
             {
                 "label": "Jeunes ayant demandé une aide",
@@ -368,6 +379,14 @@ def diagnostic(*, filters: DiagnosticFilters) -> dict:
                 "Jeunes actifs par semaine",
                 "Jeunes différents venus sur le site chaque semaine.",
                 week_rows,
+            ),
+            _table(
+                "events_weekly",
+                "Événements : inscrits et présents par semaine",
+                "Jeunes différents inscrits à un événement de la ville, et jeunes notés présents "
+                "par l'équipe (comptés la semaine où la présence est notée).",
+                event_rows,
+                columns=["Inscrits", "Présents"],
             ),
         ],
     }

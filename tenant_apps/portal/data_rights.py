@@ -29,6 +29,7 @@ def _registrations(user) -> list[dict]:
             "status": r.status,
             "position": r.position,
             "registered_at": r.created_at.isoformat(),
+            "attended_at": r.attended_at.isoformat() if r.attended_at else None,
         }
         for r in Registration.objects.filter(user=user).select_related("offer").order_by("pk")
     ]

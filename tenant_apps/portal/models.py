@@ -61,6 +61,8 @@ class Registration(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # When staff marked the person present (None: not marked, or unmarked since).
+    attended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["offer_id", "position"]

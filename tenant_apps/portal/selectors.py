@@ -136,6 +136,12 @@ def events_with_counts() -> QuerySet[Offer]:
             registered=Count("registrations", filter=Q(registrations__status="registered")),
             waitlisted=Count("registrations", filter=Q(registrations__status="waitlisted")),
             cancelled=Count("registrations", filter=Q(registrations__status="cancelled")),
+            attended=Count(
+                "registrations",
+                filter=Q(
+                    registrations__status="registered", registrations__attended_at__isnull=False
+                ),
+            ),
         )
         .defer("body", "search_document", "search_vector", "eligibility")
         .order_by("-starts_at")
@@ -146,6 +152,14 @@ def event_registrations(*, offer: Offer) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(offer=offer)
         .select_related("user")
-        .only("status", "position", "created_at", "offer_id", "user__email", "user__display_name")
+        .only(
+            "status",
+            "position",
+            "created_at",
+            "attended_at",
+            "offer_id",
+            "user__email",
+            "user__display_name",
+        )
         .order_by("position")
     )

@@ -190,7 +190,68 @@ def registrations_forget_user(*, user: User) -> None:
         registration.refresh_from_db()
         if registration.status in ACTIVE:
             _cancel(registration)
-    Registration.objects.filter(user=user).update(user=None)
+    Registration.objects.filter(user=user).update(user=None, attended_at=None)
+
+
+# Attendance (staff)
+
+
+@transaction.atomic
+def registration_mark_attendance(
+    *, registration: Registration, by: User, attended: bool
+) -> Registration:
+    """Staff note that a registered person came (or not) to an event that has started."""
+    require(can_write(by))
+    # Same lock as every other change of the event's registrations (cancel, promote).
+    Offer.objects.select_for_update(of=("self",)).filter(pk=registration.offer_id).first()
+    registration.refresh_from_db()
+    if registration.status != RegistrationStatus.REGISTERED:
+        raise ValidationFailed(
+            "On ne note la présence que des personnes inscrites : "
+            "pas de la liste d'attente ni des inscriptions annulées.",
+            code="not_registered",
+        )
+    now = timezone.now()
+    starts_at = registration.offer.starts_at
+    if starts_at is not None and starts_at > now:
+        raise ValidationFailed(
+            "Cet événement n'a pas encore commencé : les présences se notent à partir "
+            "de son début.",
+            code="event_not_started",
+        )
+    if attended == (registration.attended_at is not None):
+        return registration
+    before = registration.attended_at
+    registration.attended_at = now if attended else None
+    registration.save(update_fields=["attended_at", "updated_at"])
+    audit_record(
+        actor=by,
+        action="registration.attend" if attended else "registration.unattend",
+        obj=registration,
+        label=registration.offer.title,
+        diff={"attended_at": [_iso(before), _iso(registration.attended_at)]},
+    )
+    return registration
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@transaction.atomic
+def event_attendance_set(*, offer: Offer, by: User, attended_ids: set[int]) -> int:
+    """The staff page's form: exactly the registered people whose id is in `attended_ids`
+    are present. All or nothing; returns how many registrations changed."""
+    require(can_write(by))
+    changed = 0
+    for registration in Registration.objects.filter(
+        offer=offer, status=RegistrationStatus.REGISTERED
+    ).order_by("position"):
+        wanted = registration.pk in attended_ids
+        if wanted != (registration.attended_at is not None):
+            registration_mark_attendance(registration=registration, by=by, attended=wanted)
+            changed += 1
+    return changed
 
 
 # Inspirations (staff)

@@ -22,6 +22,11 @@ urlpatterns = [
         views.staff_event_registrations,
         name="staff-event-registrations",
     ),
+    path(
+        "staff/inscriptions/<uuid:offer_id>/presences/",
+        views.staff_event_attendance,
+        name="staff-event-attendance",
+    ),
     path("staff/inspirations/", views.staff_inspirations, name="staff-inspirations"),
     path(
         "staff/inspirations/nouvelle/",

@@ -243,6 +243,7 @@ def staff_event_registrations(request: HttpRequest, offer_id) -> HttpResponse:
     offer = get_object_or_404(Offer, pk=offer_id, kind=OfferKind.EVENEMENT)
     rows = list(selectors.event_registrations(offer=offer))
     groups = {value: [r for r in rows if r.status == value] for value in RegistrationStatus.values}
+    started = offer.starts_at is None or offer.starts_at <= timezone.now()
     return render(
         request,
         "portal/staff_event_registrations.html",
@@ -250,11 +251,32 @@ def staff_event_registrations(request: HttpRequest, offer_id) -> HttpResponse:
             request,
             offer=offer,
             registered=groups["registered"],
+            attended_count=sum(1 for r in groups["registered"] if r.attended_at),
+            can_mark=started and can_write(request.user),
+            started=started,
             waitlisted=groups["waitlisted"],
             cancelled_count=len(groups["cancelled"]),
             places_left=selectors.places_left(offer),
         ),
     )
+
+
+@require_POST
+@staff_view(can_write)
+def staff_event_attendance(request: HttpRequest, offer_id) -> HttpResponse:
+    """The « Présent·e » checkboxes: the ticked registered people are present, the others not."""
+    offer = get_object_or_404(Offer, pk=offer_id, kind=OfferKind.EVENEMENT)
+    ids = {int(v) for v in request.POST.getlist("attended") if v.isdigit()}
+    try:
+        changed = services.event_attendance_set(offer=offer, by=request.user, attended_ids=ids)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Les présences sont enregistrées.") if changed else _("Rien n'a changé."),
+        )
+    return redirect("portal:staff-event-registrations", offer_id=offer.pk)
 
 
 @staff_view()
