@@ -7,9 +7,11 @@
    city schema and the template, each branch listing the tenant-app migrations on disk that
    its `django_migrations` table lacks;
 3. migrates only those, in N forked worker processes, each with its own database connection.
-   A worker keeps one connection and one rendered project state per "applied set" for all the
-   schemas it handles, instead of paying django-tenants' per-schema cost (a new connection, a
-   new migration loader, the whole project state rendered twice) for each of them;
+   A worker keeps one connection, and works out once per "applied set" (what a schema has
+   recorded) the loader, the consistency check, the plan and the project states, instead of
+   paying django-tenants' per-schema cost (a new connection, a new migration loader, the whole
+   project state rendered twice) for each schema: a schema then costs a `SET search_path`, one
+   read of its django_migrations and its migrations' DDL, each recorded in its own transaction;
 4. records a failure (its first error line) and carries on with the other schemas;
 5. stamps the template with the migrations' fingerprint once it is up to date, so onboarding
    keeps copying it instead of rebuilding it.
@@ -24,6 +26,7 @@ they never make a city pending on their own.
 
 from __future__ import annotations
 
+import copy
 import multiprocessing
 import os
 import time
@@ -35,7 +38,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps as global_apps
 from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.operations import (
@@ -46,7 +49,8 @@ from django.db.migrations.operations import (
 )
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.migrations.state import ModelState, ProjectState
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
+from django.utils import timezone
 
 from . import provisioning
 from .models import City
@@ -155,21 +159,48 @@ def pending_by_schema(
 
 
 # Migrating one schema (in a worker process).
+#
+# The schemas of a fleet are nearly all at the same point, so a worker works out once per
+# "applied set" (the migrations recorded in a schema) everything that does not depend on the
+# schema itself: the loader and graph, the consistency check, the plan, the project state before
+# it and, for plans made only of SQL operations, the state before and after each operation. A
+# schema then costs what it must: setting its search_path, reading its django_migrations, running
+# each migration's DDL in its own transaction and recording it there.
 
-# Project states before migrating, by the set of migrations already applied: the schemas of a
-# fleet are nearly all at the same point, so each worker renders the state once.
-_state_cache: dict[frozenset, ProjectState] = {}
+
+@dataclass
+class _CachedPlan:
+    """What migrating any schema at one applied set takes; built once per worker."""
+
+    loader: MigrationLoader
+    plan: list  # [(Migration, False)]; the graph's own objects, never handed to receivers
+    pre_state: ProjectState  # rendered
+    # [(migration, [(operation, from_state, to_state)])] when every operation is plain SQL
+    # and pre_migrate's receivers are Django's own; None: apply per schema as Django does.
+    steps: list | None
+    post_state: ProjectState | None  # with steps: the state after the plan
+    needs_post_migrate: bool
+    # Squashed migrations to record once the plan is applied (Django's check_replacements).
+    replacements: tuple[tuple[str, str], ...]
 
 
-def _pre_migrate_state(executor: MigrationExecutor) -> ProjectState:
-    key = frozenset(executor.loader.applied_migrations)
-    state = _state_cache.get(key)
-    if state is None:
-        state = executor._create_project_state(with_applied_migrations=True)
-        state.apps  # noqa: B018 - render once, clones share the rendering
-        _state_cache.clear()  # keep one: fleets are homogeneous, states are large
-        _state_cache[key] = state
-    return state
+_plan_cache: dict[frozenset, _CachedPlan] = {}
+_PLAN_CACHE_SIZE = 4  # fleets are homogeneous; states are large
+# Above this many operations a plan (a never-migrated schema) is applied per schema, as Django
+# does, rather than holding a rendered state per operation.
+_MAX_CACHED_OPERATIONS = 64
+
+
+def _receivers_are_djangos(signal) -> bool:
+    for entry in signal.receivers:
+        receiver = entry[1]
+        if isinstance(receiver, weakref.ReferenceType):
+            receiver = receiver()
+        if receiver is not None and not getattr(receiver, "__module__", "").startswith(
+            "django.contrib."
+        ):
+            return False
+    return True
 
 
 # post_migrate's receivers are Django's own (content types and permissions), which only have
@@ -180,15 +211,7 @@ _MODEL_SET_OPERATIONS = (CreateModel, DeleteModel, RenameModel, AlterModelOption
 
 
 def _only_django_post_migrate_receivers() -> bool:
-    for entry in post_migrate.receivers:
-        receiver = entry[1]
-        if isinstance(receiver, weakref.ReferenceType):
-            receiver = receiver()
-        if receiver is not None and not getattr(receiver, "__module__", "").startswith(
-            "django.contrib."
-        ):
-            return False
-    return True
+    return _receivers_are_djangos(post_migrate)
 
 
 def _needs_post_migrate(plan) -> bool:
@@ -200,31 +223,173 @@ def _needs_post_migrate(plan) -> bool:
     return changes_models or not _only_django_post_migrate_receivers()
 
 
-def migrate_one_schema(schema_name: str) -> tuple[str, ...]:
+def _fresh_copies(plan) -> list:
+    """The plan's migrations with their own operation lists: pre_migrate receivers insert
+    operations in place (contenttypes adds RenameContentType after each RenameModel)."""
+    copies = []
+    for migration, backwards in plan:
+        migration = copy.copy(migration)
+        migration.operations = list(migration.operations)
+        copies.append((migration, backwards))
+    return copies
+
+
+def _emit_pre_migrate(pre_state: ProjectState, plan) -> None:
+    emit_pre_migrate_signal(0, False, connection.alias, apps=pre_state.apps.clone(), plan=plan)
+
+
+def _operation_states(pre_state: ProjectState, plan) -> tuple[list, ProjectState]:
+    """The state before and after each operation, as Migration.apply computes them."""
+    steps = []
+    state = pre_state.clone()
+    for migration, _backwards in plan:
+        operations = []
+        for operation in migration.operations:
+            after = state.clone()
+            operation.state_forwards(migration.app_label, after)
+            operations.append((operation, state, after))
+            state = after
+        steps.append((migration, operations))
+    return steps, state
+
+
+def _build_plan(applied: frozenset) -> _CachedPlan:
+    """Loader, consistency check and plan for the schema on the connection (whose recorded
+    migrations are `applied`), and what can be computed once for every schema like it."""
+    executor = MigrationExecutor(connection)
+    loader = executor.loader
+    loader.check_consistent_history(connection)
+    plan = executor.migration_plan(loader.graph.leaf_nodes())
+    if any(backwards for _migration, backwards in plan):  # never for leaf targets
+        raise RuntimeError("Unexpected backwards migration plan.")
+    pre_state = executor._create_project_state(with_applied_migrations=True)
+    pre_state.apps  # noqa: B018 - render once, clones share the rendering
+    done = set(applied)
+    for migration, _backwards in plan:
+        done.update(migration.replaces or [(migration.app_label, migration.name)])
+    replacements = tuple(
+        key
+        for key, migration in loader.replacements.items()
+        if key not in done and all(replaced in done for replaced in migration.replaces)
+    )
+    cached = _CachedPlan(
+        loader=loader,
+        plan=plan,
+        pre_state=pre_state,
+        steps=None,
+        post_state=None,
+        needs_post_migrate=_needs_post_migrate(plan),
+        replacements=replacements,
+    )
+    if plan and _receivers_are_djangos(pre_migrate):
+        # Django's only pre_migrate receiver edits the plan the same way for every city
+        # schema: send it once, on copies, and keep its result.
+        shared = _fresh_copies(plan)
+        _emit_pre_migrate(pre_state, shared)
+        operations = [op for migration, _b in shared for op in migration.operations]
+        if len(operations) <= _MAX_CACHED_OPERATIONS and all(
+            op.reduces_to_sql for op in operations
+        ):
+            cached.steps, cached.post_state = _operation_states(pre_state, shared)
+            cached.needs_post_migrate = _needs_post_migrate(shared)
+    if len(_plan_cache) >= _PLAN_CACHE_SIZE:
+        _plan_cache.clear()
+    _plan_cache[applied] = cached
+    return cached
+
+
+def _applied_in(schema_name: str, *, has_migrations_table: bool) -> frozenset:
+    """The migrations recorded in the schema's own django_migrations (created if missing)."""
+    if not has_migrations_table:
+        # The recorder must see the schema's own django_migrations, never public's.
+        connection.set_schema(schema_name, include_public=False)
+        MigrationRecorder(connection).ensure_schema()
+    connection.set_schema(schema_name)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT app, name FROM {quote(schema_name)}.django_migrations")
+        return frozenset(cursor.fetchall())
+
+
+def _record(schema_name: str, keys: Iterable[tuple[str, str]]) -> None:
+    keys = list(keys)
+    if not keys:
+        return
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(schema_name)}.django_migrations (app, name, applied) VALUES "
+            + ", ".join(["(%s, %s, %s)"] * len(keys)),
+            [value for app, name in keys for value in (app, name, now)],
+        )
+
+
+def _recorded_keys(migration) -> list[tuple[str, str]]:
+    # A squashed migration records what it replaces, as Django's executor does.
+    return list(migration.replaces) or [(migration.app_label, migration.name)]
+
+
+def _run_operation(migration, operation, editor, from_state, to_state) -> None:
+    """One operation's database side, exactly as Migration.apply runs it."""
+    atomic_operation = operation.atomic or (migration.atomic and operation.atomic is not False)
+    if not editor.atomic_migration and atomic_operation:
+        with transaction.atomic(editor.connection.alias):
+            operation.database_forwards(migration.app_label, editor, from_state, to_state)
+    else:
+        operation.database_forwards(migration.app_label, editor, from_state, to_state)
+
+
+def _apply_migration(schema_name: str, migration, run) -> None:
+    """Run `run(editor)` in the migration's transaction and record it there, as Django's
+    executor does (after the transaction when the editor deferred SQL)."""
+    recorded = False
+    with connection.schema_editor(atomic=migration.atomic) as editor:
+        run(editor)
+        if not editor.deferred_sql:
+            _record(schema_name, _recorded_keys(migration))
+            recorded = True
+    if not recorded:
+        _record(schema_name, _recorded_keys(migration))
+
+
+def migrate_one_schema(schema_name: str, *, has_migrations_table: bool = True) -> tuple[str, ...]:
     """Apply every unapplied migration to `schema_name` on the current connection.
 
     What Django's `migrate` does, as django-tenants runs it for one schema (the tenant router
     decides which operations touch the schema; all are recorded), minus the per-schema
-    reconnect and re-rendering. Returns the applied migrations.
+    reconnect, loader and rendering. Returns the applied migrations.
     """
-    # The recorder must see the schema's own django_migrations, never public's.
-    connection.set_schema(schema_name, include_public=False)
-    MigrationRecorder(connection).ensure_schema()
-    connection.set_schema(schema_name)
     try:
-        # A new loader per schema: pre_migrate handlers edit Migration objects in place.
-        executor = MigrationExecutor(connection)
-        executor.loader.check_consistent_history(connection)
-        targets = executor.loader.graph.leaf_nodes()
-        plan = executor.migration_plan(targets)
-        if not plan:
+        applied = _applied_in(schema_name, has_migrations_table=has_migrations_table)
+        cached = _plan_cache.get(applied) or _build_plan(applied)
+        if cached.steps is not None:
+            for migration, operations in cached.steps:
+
+                def run(editor, migration=migration, operations=operations):
+                    for operation, from_state, to_state in operations:
+                        _run_operation(migration, operation, editor, from_state, to_state)
+
+                _apply_migration(schema_name, migration, run)
+            post_state = cached.post_state
+            if cached.needs_post_migrate:
+                post_state = post_state.clone()
+        elif cached.plan:
+            plan = _fresh_copies(cached.plan)
+            _emit_pre_migrate(cached.pre_state, plan)
+            state = cached.pre_state.clone()
+            for migration, _backwards in plan:
+
+                def run(editor, migration=migration):
+                    nonlocal state
+                    state = migration.apply(state, editor)
+
+                _apply_migration(schema_name, migration, run)
+            post_state = state
+        _record(schema_name, cached.replacements)
+        if not cached.plan:
             return ()
-        pre_state = _pre_migrate_state(executor)
-        emit_pre_migrate_signal(0, False, connection.alias, apps=pre_state.apps.clone(), plan=plan)
-        post_state = executor.migrate(targets, plan=plan, state=pre_state.clone())
-        if _needs_post_migrate(plan):
-            _emit_post_migrate(post_state, plan)
-        return tuple(f"{m.app_label}.{m.name}" for m, backwards in plan if not backwards)
+        if cached.needs_post_migrate:
+            _emit_post_migrate(post_state, cached.plan)
+        return tuple(f"{m.app_label}.{m.name}" for m, _backwards in cached.plan)
     finally:
         connection.set_schema_to_public()
 
@@ -251,10 +416,10 @@ def _first_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0] if text else ''}".strip()
 
 
-def _migrate_in_worker(schema_name: str) -> SchemaOutcome:
+def _migrate_in_worker(schema_name: str, has_migrations_table: bool = True) -> SchemaOutcome:
     started = time.monotonic()
     try:
-        applied = migrate_one_schema(schema_name)
+        applied = migrate_one_schema(schema_name, has_migrations_table=has_migrations_table)
     except Exception as exc:  # one city's failure is reported, never raised
         if not connection.is_usable():
             connection.close()
@@ -276,7 +441,7 @@ def _worker_init() -> None:
     """Forget (without closing) connections inherited from the parent: they are its own."""
     for conn in connections.all(initialized_only=True):
         conn.connection = None
-    _state_cache.clear()
+    _plan_cache.clear()
 
 
 # The run.
@@ -312,7 +477,7 @@ def default_parallel() -> int:
 
 
 def _run_pool(
-    schemas: list[str], parallel: int, on_outcome: Callable[[SchemaOutcome], None]
+    schemas: list[FleetSchema], parallel: int, on_outcome: Callable[[SchemaOutcome], None]
 ) -> list[SchemaOutcome]:
     # Children are forked: they inherit settings (tests override some) and loaded code, and
     # must not share the parent's connection.
@@ -322,7 +487,10 @@ def _run_pool(
     with ProcessPoolExecutor(
         max_workers=min(parallel, len(schemas)), mp_context=context, initializer=_worker_init
     ) as pool:
-        futures = {pool.submit(_migrate_in_worker, schema): schema for schema in schemas}
+        futures = {
+            pool.submit(_migrate_in_worker, schema.name, schema.has_migrations_table): schema.name
+            for schema in schemas
+        }
         for future in as_completed(futures):
             try:
                 outcome = future.result()
@@ -355,7 +523,8 @@ def migrate_fleet(
         pending = pending_by_schema(schemas)
         report.up_to_date = [s.name for s in schemas if s.name not in pending]
         if pending:
-            report.outcomes = _run_pool(list(pending), parallel, on_outcome)
+            todo = [s for s in schemas if s.name in pending]
+            report.outcomes = _run_pool(todo, parallel, on_outcome)
         template_failed = any(o.schema == template for o in report.failed)
         if not template_failed and not provisioning.template_is_current():
             if template in pending and not pending_by_schema([FleetSchema(template, True)]):
