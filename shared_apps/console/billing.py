@@ -9,9 +9,11 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.apps import apps
 from django.conf import settings
+from tremplin.errors import Conflict
 
 from tenants.models import City
 
@@ -23,6 +25,16 @@ MISSING = "—"
 class BillingSummary:
     plan: str = MISSING
     state: str = MISSING
+    plan_key: str = ""
+    state_key: str = ""  # "none", "trialing", "active", "past_due", "canceled"…; "" = unknown
+    grace_until: datetime | None = None
+    trial_end: datetime | None = None
+    current_period_end: datetime | None = None
+
+    @property
+    def subscribed(self) -> bool:
+        """A subscription is running: the city's admin manages it in the Billing Portal."""
+        return self.state_key in ("trialing", "active", "past_due")
 
 
 def _billing_module(name: str):
@@ -52,9 +64,18 @@ def billing_summary(city: City) -> BillingSummary:
         plan = getattr(plan, "name", None) or getattr(plan, "key", None) or plan
         state = getattr(found, "get_state_display", None)
         state = state() if callable(state) else getattr(found, "state", None)
+        key = str(plan or "")
         labels = dict(plan_choices())
-        plan = labels.get(str(plan), plan) if plan else None
-        return BillingSummary(plan=str(plan or MISSING), state=str(state or MISSING))
+        plan = labels.get(key, plan) if plan else None
+        return BillingSummary(
+            plan=str(plan or MISSING),
+            plan_key=key,
+            state=str(state or MISSING),
+            state_key=str(getattr(found, "state", "") or ""),
+            grace_until=getattr(found, "grace_until", None),
+            trial_end=getattr(found, "trial_end", None),
+            current_period_end=getattr(found, "current_period_end", None),
+        )
     return BillingSummary()
 
 
@@ -84,3 +105,21 @@ def plan_record(*, city: City, plan: str, by: str) -> None:
     function = getattr(services, "city_plan_set", None) if services else None
     if function is not None and plan:
         function(city=city, plan=plan, by=by)
+
+
+def checkout_url(*, city: City, plan: str, by: str, back_url: str) -> str:
+    """Open a Stripe Checkout Session for `city` through billing; returns the URL to send to.
+
+    `back_url` is where Stripe sends the operator afterwards (with ?paiement=ok|annule).
+    """
+    services = _billing_module("services")
+    function = getattr(services, "checkout_session_create", None) if services else None
+    if function is None:
+        raise Conflict("La facturation n'est pas installée sur cette plateforme.")
+    return function(
+        city=city,
+        plan=plan,
+        by=by,
+        success_url=back_url + "?paiement=ok",
+        cancel_url=back_url + "?paiement=annule",
+    )

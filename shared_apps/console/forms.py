@@ -56,3 +56,14 @@ class DomainForm(forms.Form):
 
 class DropForm(forms.Form):
     confirm_slug = forms.CharField(label="Identifiant de la ville, pour confirmer", max_length=40)
+
+
+class CheckoutForm(forms.Form):
+    plan = forms.ChoiceField(
+        label="Formule",
+        choices=plan_choices,
+        error_messages={
+            "required": "Choisis une formule.",
+            "invalid_choice": "Choisis une formule dans la liste.",
+        },
+    )

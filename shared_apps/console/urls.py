@@ -10,6 +10,7 @@ urlpatterns = [
     path("villes/nouvelle/", views.onboarding, name="onboarding"),
     path("villes/<slug:slug>/", views.city_detail, name="city-detail"),
     path("villes/<slug:slug>/progression/", views.city_progress, name="city-progress"),
+    path("villes/<slug:slug>/souscrire/", views.city_checkout, name="city-checkout"),
     path("villes/<slug:slug>/suspendre/", views.city_suspend, name="city-suspend"),
     path("villes/<slug:slug>/reactiver/", views.city_reactivate, name="city-reactivate"),
     path("villes/<slug:slug>/archiver/", views.city_archive, name="city-archive"),

@@ -11,8 +11,9 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from tremplin.api import current_city
@@ -21,15 +22,22 @@ from tremplin.errors import ApplicationError
 from shared_apps.geo.communes import commune_get, commune_search
 from tenants import domains as domain_services
 from tenants import features, lifecycle
-from tenants.models import AuditEntry, City, CityStatus
+from tenants.models import AuditEntry, City, CityStatus, build_url
 from tenants.selectors import city_get_by_slug
 from tenants.services import audit, city_register, city_request_validate
 from tenants.tasks import provision_city
 from tenants.usage import city_usage, city_usage_many
 from tenants.validation import slug_suggest
 
-from .billing import billing_summary, plan_record
-from .forms import CityCreateForm, CommuneSearchForm, DomainForm, DropForm, SuspendForm
+from .billing import billing_summary, checkout_url, plan_record
+from .forms import (
+    CheckoutForm,
+    CityCreateForm,
+    CommuneSearchForm,
+    DomainForm,
+    DropForm,
+    SuspendForm,
+)
 
 
 def operator_required(view: Callable) -> Callable:
@@ -79,10 +87,13 @@ def city_list(request: HttpRequest) -> HttpResponse:
 @operator_required
 def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
     city = _city(slug)
+    billing = billing_summary(city)
     context = {
         "c": city,
         "usage": city_usage(city=city),
-        "billing": billing_summary(city),
+        "billing": billing,
+        "checkout_form": CheckoutForm(initial={"plan": billing.plan_key}),
+        "payment": {"ok": "done", "annule": "canceled"}.get(request.GET.get("paiement", "")),
         "features": features.feature_states(city=city) if city.is_serving else [],
         "domains": list(city.domains.all()),
         "audit": AuditEntry.objects.filter(city=city)[:20],
@@ -92,6 +103,28 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "droppable": city.status in lifecycle.DROPPABLE,
     }
     return render(request, "console/city_detail.html", context)
+
+
+@operator_required
+@require_POST
+def city_checkout(request: HttpRequest, slug: str) -> HttpResponse:
+    """Open a Stripe Checkout Session for the city and send the operator there (303)."""
+    city = _city(slug)
+    form = CheckoutForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["plan"][0])
+        return redirect("console:city-detail", slug=slug)
+    back = build_url(request.get_host().split(":")[0], reverse("console:city-detail", args=[slug]))
+    try:
+        url = checkout_url(
+            city=city, plan=form.cleaned_data["plan"], by=request.user.email, back_url=back
+        )
+    except ApplicationError as exc:  # not configured, already subscribed, Stripe refused…
+        messages.error(request, exc.message)
+        return redirect("console:city-detail", slug=slug)
+    response = HttpResponseRedirect(url)
+    response.status_code = 303  # a POST answered by "go GET Stripe's page"
+    return response
 
 
 @operator_required

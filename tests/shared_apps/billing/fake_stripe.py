@@ -34,6 +34,8 @@ class FakeStripe:
     server: ThreadingHTTPServer
     requests: list[Recorded] = field(default_factory=list)
     subscription_status: dict[str, str] = field(default_factory=dict)
+    # (method, path) -> (status, body): answered instead of the normal response (see refuse()).
+    refusals: dict[tuple[str, str], tuple[int, dict]] = field(default_factory=dict)
     counter: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -47,9 +49,16 @@ class FakeStripe:
     def reset(self) -> None:
         self.requests.clear()
         self.subscription_status.clear()
+        self.refusals.clear()
+
+    def refuse(self, method: str, path: str, message: str, *, status: int = 400) -> None:
+        """Make Stripe answer this endpoint with an error (until reset)."""
+        self.refusals[(method, path)] = (status, _error(message))
 
     def answer(self, method: str, path: str, params: dict[str, str]) -> tuple[int, dict]:
         n = next(self.counter)
+        if (method, path) in self.refusals:
+            return self.refusals[(method, path)]
         now = int(time.time())
         if (method, path) == ("POST", "/v1/customers"):
             return 200, {
