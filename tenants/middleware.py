@@ -72,6 +72,11 @@ SUSPENDED_OPEN_PREFIXES = (
     "/healthz",
     "/readyz",
 )
+# Unsafe requests a suspended city still accepts, from its staff only: opening Stripe's Billing
+# Portal (the admin's page and its API twin). It changes nothing here, and paying is how a city
+# suspended for non-payment comes back (the paid invoice's webhook reactivates it). Not in the
+# open prefixes above: visitors still get the maintenance page; the views check the admin role.
+SUSPENDED_STAFF_WRITABLE = ("/staff/facturation/portail/", "/api/v1/billing/portal/")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAINTENANCE_MESSAGE = (
     "Ce service est momentanément indisponible. Reviens un peu plus tard, toutes tes "
@@ -106,7 +111,8 @@ class SuspendedCityMiddleware:
         user = _api_user(request) if is_api else getattr(request, "user", None)
         if not (user is not None and user.is_authenticated and user.is_city_staff):
             return _refusal(request, is_api, 503, "city_suspended", MAINTENANCE_MESSAGE)
-        if request.method not in SAFE_METHODS:
+        writable = request.path_info.startswith(SUSPENDED_STAFF_WRITABLE)
+        if request.method not in SAFE_METHODS and not writable:
             return _refusal(request, is_api, 403, "city_read_only", READ_ONLY_MESSAGE)
         return self.get_response(request)
 

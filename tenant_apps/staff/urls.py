@@ -20,4 +20,6 @@ urlpatterns = [
     path("imports/", views.import_page, name="imports"),
     path("imports/modele.csv", views.csv_template, name="csv-template"),
     path("journal/", views.audit_list, name="audit"),
+    path("facturation/", views.billing, name="billing"),
+    path("facturation/portail/", views.billing_portal, name="billing-portal"),
 ]

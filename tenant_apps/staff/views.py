@@ -12,12 +12,16 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from tremplin.api import current_city
 from tremplin.errors import ApplicationError
 
+from shared_apps.accounts.models import Role
+from shared_apps.billing.selectors import city_billing_summary, plan_list
+from shared_apps.billing.services import portal_link_create
 from shared_apps.national.models import NationalOffer
 from tenant_apps.catalogue import services
 from tenant_apps.catalogue.importers.csv_template import template_csv
@@ -26,6 +30,7 @@ from tenant_apps.catalogue.models import ImportRun, NationalOfferSetting, Offer,
 from tenant_apps.catalogue.permissions import can_publish, can_read, can_write
 from tenant_apps.catalogue.selectors import OfferHit
 from tenant_apps.catalogue.themes import theme_labels
+from tenants.models import build_url
 
 from .forms import ImportForm, NationalSettingForm, OfferFilterForm, OfferForm, StructureForm
 from .models import StaffAuditEntry
@@ -266,3 +271,46 @@ def csv_template(request: HttpRequest) -> HttpResponse:
 def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(StaffAuditEntry.objects.all(), 50).get_page(request.GET.get("page"))
     return render(request, "staff/audit_list.html", _context(request, page=page))
+
+
+# Billing: the city admin only. Plan and state are read from shared_apps.billing; the invoices,
+# the card and the plan change are Stripe's Billing Portal.
+
+
+def _is_admin(user) -> bool:
+    return can_read(user) and user.role == Role.ADMIN
+
+
+@staff_view(_is_admin)
+def billing(request: HttpRequest) -> HttpResponse:
+    subscription = city_billing_summary(city=current_city(request))
+    labels = {plan.key: plan.label for plan in plan_list()}
+    plan = subscription.plan if subscription else ""
+    return render(
+        request,
+        "staff/billing.html",
+        _context(
+            request,
+            subscription=subscription,
+            plan_label=labels.get(plan, plan),
+            has_customer=bool(subscription and subscription.stripe_customer_id),
+        ),
+    )
+
+
+@require_POST
+@staff_view(_is_admin)
+def billing_portal(request: HttpRequest) -> HttpResponse:
+    """Open a Stripe Billing Portal session and send the admin there (303); Stripe sends them
+    back to the billing page. Allowed in a suspended city (tenants/middleware.py): paying is
+    how a city suspended for non-payment gets back."""
+    city = current_city(request)
+    back = build_url(city.primary_host, reverse("staff:billing"))
+    try:
+        url = portal_link_create(city=city, return_url=back)
+    except ApplicationError as exc:  # nothing subscribed yet, not configured, Stripe refused…
+        _fail(request, exc)
+        return redirect("staff:billing")
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response

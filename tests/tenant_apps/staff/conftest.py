@@ -1,0 +1,2 @@
+# The local fake Stripe (real `stripe` library pointed at it), shared with the billing tests.
+from tests.shared_apps.billing.conftest import _fake_stripe_server, fake_stripe  # noqa: F401
