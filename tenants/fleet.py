@@ -238,6 +238,27 @@ def _emit_pre_migrate(pre_state: ProjectState, plan) -> None:
     emit_pre_migrate_signal(0, False, connection.alias, apps=pre_state.apps.clone(), plan=plan)
 
 
+def _plain_sql(operation) -> bool:
+    """True if the operation only runs SQL: no Python (RunPython, contenttypes' renames) that
+    could keep something of one schema (a historical manager's cache) for the next."""
+    inner = getattr(operation, "database_operations", None)  # SeparateDatabaseAndState
+    if inner is not None:
+        return all(map(_plain_sql, inner))
+    return operation.reduces_to_sql
+
+
+def _forget_content_types(state: ProjectState) -> None:
+    """Historical models are shared by the clones of a state, hence across schemas: empty the
+    historical ContentType manager's cache, as set_schema does for the real one."""
+    try:
+        model = state.apps.get_model("contenttypes", "ContentType")
+    except LookupError:
+        return
+    clear_cache = getattr(model._default_manager, "clear_cache", None)
+    if clear_cache is not None:
+        clear_cache()
+
+
 def _operation_states(pre_state: ProjectState, plan) -> tuple[list, ProjectState]:
     """The state before and after each operation, as Migration.apply computes them."""
     steps = []
@@ -287,9 +308,7 @@ def _build_plan(applied: frozenset) -> _CachedPlan:
         shared = _fresh_copies(plan)
         _emit_pre_migrate(pre_state, shared)
         operations = [op for migration, _b in shared for op in migration.operations]
-        if len(operations) <= _MAX_CACHED_OPERATIONS and all(
-            op.reduces_to_sql for op in operations
-        ):
+        if len(operations) <= _MAX_CACHED_OPERATIONS and all(map(_plain_sql, operations)):
             cached.steps, cached.post_state = _operation_states(pre_state, shared)
             cached.needs_post_migrate = _needs_post_migrate(shared)
     if len(_plan_cache) >= _PLAN_CACHE_SIZE:
@@ -374,6 +393,7 @@ def migrate_one_schema(schema_name: str, *, has_migrations_table: bool = True) -
                 post_state = post_state.clone()
         elif cached.plan:
             plan = _fresh_copies(cached.plan)
+            _forget_content_types(cached.pre_state)
             _emit_pre_migrate(cached.pre_state, plan)
             state = cached.pre_state.clone()
             for migration, _backwards in plan:

@@ -187,3 +187,47 @@ def test_content_types_are_refreshed_only_when_models_change():
     assert not fleet._needs_post_migrate(plan(add_column))
     assert fleet._needs_post_migrate(plan(add_column, new_model))
     assert fleet._needs_post_migrate(plan(migrations.RenameModel("Branding", "Brand")))
+
+
+def test_a_schema_never_migrated_gets_every_migration(probe_migration):
+    """A city schema without a django_migrations table is built from scratch, next to cities
+    that only need the new column, in the same run."""
+    fleet_one = _make_city("fleet-one")
+    bare = City.objects.create(
+        name="Fleet Bare",
+        slug="fleet-bare",
+        schema_name=City.schema_name_for("fleet-bare"),
+        insee="91286",
+        departement="91",
+        region="11",
+        admin_email="admin@fleet-bare.test",
+        status=CityStatus.ACTIVE,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA "{bare.schema_name}"')
+    probe_migration()
+    schemas = {s.name: s for s in fleet.fleet_schemas()}
+    assert not schemas[bare.schema_name].has_migrations_table
+
+    report = fleet.migrate_fleet(parallel=1)
+
+    assert report.ok, report.failed
+    outcomes = {o.schema: o for o in report.migrated}
+    assert outcomes[fleet_one.schema_name].applied == (PROBE_NAME,)
+    assert PROBE_NAME in outcomes[bare.schema_name].applied
+    assert len(outcomes[bare.schema_name].applied) > 10
+    assert PROBE_COLUMN in _columns(bare.schema_name)
+    assert fleet.pending_by_schema(fleet.fleet_schemas()) == {}
+
+
+def test_pre_migrate_receivers_never_edit_the_shared_migrations():
+    """contenttypes' pre_migrate receiver inserts operations into the plan it is given; each
+    schema gets copies, so the operations are never inserted twice."""
+    from django.db import migrations
+
+    migration = migrations.Migration("0099_probe", "branding")
+    migration.operations = [migrations.RenameModel("Branding", "Brand")]
+    ((copy, backwards),) = fleet._fresh_copies([(migration, False)])
+    copy.operations.append(migrations.RunSQL("SELECT 1"))
+    assert copy == migration and not backwards
+    assert len(migration.operations) == 1 and len(copy.operations) == 2
