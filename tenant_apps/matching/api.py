@@ -120,7 +120,7 @@ class StaffAdvisorCreateApi(CityStaffAPIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        advisor = services.advisor_create(**data.validated_data)
+        advisor = services.advisor_create(by=request.user, **data.validated_data)
         return Response(AdvisorSerializer(advisor).data, status=status.HTTP_201_CREATED)
 
 
@@ -139,7 +139,7 @@ class StaffSlotCreateApi(CityStaffAPIView):
         advisor = Advisor.objects.filter(pk=advisor_id).first()
         if advisor is None:
             raise NotFound("Cette personne n'existe pas.")
-        slot = services.slot_create(advisor=advisor, **data.validated_data)
+        slot = services.slot_create(advisor=advisor, by=request.user, **data.validated_data)
         return Response(SlotSerializer(slot).data, status=status.HTTP_201_CREATED)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import advisor_views, views
 
 app_name = "staff"
 
@@ -19,6 +19,34 @@ urlpatterns = [
     path("catalogue-national/<uuid:offer_id>/", views.national_setting, name="national-setting"),
     path("imports/", views.import_page, name="imports"),
     path("imports/modele.csv", views.csv_template, name="csv-template"),
+    path("accompagnement/", advisor_views.advisor_list, name="advisors"),
+    path("accompagnement/nouveau/", advisor_views.advisor_create, name="advisor-create"),
+    path("accompagnement/<int:advisor_id>/", advisor_views.advisor_detail, name="advisor"),
+    path(
+        "accompagnement/<int:advisor_id>/modifier/",
+        advisor_views.advisor_edit,
+        name="advisor-edit",
+    ),
+    path(
+        "accompagnement/<int:advisor_id>/activation/",
+        advisor_views.advisor_activation,
+        name="advisor-activation",
+    ),
+    path(
+        "accompagnement/<int:advisor_id>/creneaux/",
+        advisor_views.slot_add,
+        name="advisor-slot-add",
+    ),
+    path(
+        "accompagnement/<int:advisor_id>/creneaux/<int:slot_id>/supprimer/",
+        advisor_views.slot_delete,
+        name="advisor-slot-delete",
+    ),
+    path(
+        "accompagnement/<int:advisor_id>/rendez-vous/<int:booking_id>/annuler/",
+        advisor_views.booking_cancel,
+        name="advisor-booking-cancel",
+    ),
     path("journal/", views.audit_list, name="audit"),
     path("facturation/", views.billing, name="billing"),
     path("facturation/portail/", views.billing_portal, name="billing-portal"),
