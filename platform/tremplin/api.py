@@ -76,6 +76,14 @@ def current_city(request):
     return tenant if isinstance(tenant, City) else None
 
 
+def city_or_404(request):
+    """The City serving this request; a page that only exists on city hosts 404s elsewhere."""
+    city = current_city(request)
+    if city is None:
+        raise Http404
+    return city
+
+
 class OnCityHost(BasePermission):
     """Only on a city's host."""
 

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from tremplin.api import current_city
+from tremplin.api import city_or_404, current_city
 from tremplin.errors import ApplicationError
 
 from shared_apps.accounts.models import Role
@@ -28,15 +28,8 @@ def city_home(request: HttpRequest) -> HttpResponse:
     return render(request, "branding/city_home.html")
 
 
-def _city_or_404(request: HttpRequest):
-    city = current_city(request)
-    if city is None:
-        raise Http404
-    return city
-
-
 def page(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _city_or_404(request)
+    city = city_or_404(request)
     stored = page_get(slug=slug)
     title, body = (stored.title, stored.body) if stored else page_default(slug, city_name=city.name)
     return render(
@@ -52,12 +45,12 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def offline(request: HttpRequest) -> HttpResponse:
-    _city_or_404(request)
+    city_or_404(request)
     return render(request, "branding/offline.html")
 
 
 def _names(request: HttpRequest) -> tuple[str, str, str]:
-    city = _city_or_404(request)
+    city = city_or_404(request)
     branding = branding_get()
     name = (branding.display_name if branding else "") or city.name
     color = branding.primary_color if branding else DEFAULT_PRIMARY
@@ -121,7 +114,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 def admin_only(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        _city_or_404(request)
+        city_or_404(request)
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if request.user.role != Role.ADMIN:

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from tremplin.api import current_city
+from tremplin.api import city_or_404
 
 from tenant_apps.analytics.recording import record
 
@@ -18,16 +18,9 @@ from .selectors import OfferFilters, event_list_for_city, offer_get_for_city, of
 from .themes import theme_choices, theme_labels
 
 
-def _city_or_404(request: HttpRequest):
-    city = current_city(request)
-    if city is None:
-        raise Http404
-    return city
-
-
 def offer_list_page(request: HttpRequest) -> HttpResponse:
     """Search form and results; works without JavaScript (GET form)."""
-    _city_or_404(request)
+    city_or_404(request)
     params = OfferFiltersSerializer(data=request.GET)
     errors = {}
     if params.is_valid():
@@ -58,7 +51,7 @@ def offer_list_page(request: HttpRequest) -> HttpResponse:
 
 
 def offer_detail_page(request: HttpRequest, offer_id) -> HttpResponse:
-    _city_or_404(request)
+    city_or_404(request)
     hit = offer_get_for_city(offer_id=offer_id)
     if hit is None:
         raise Http404
@@ -78,7 +71,7 @@ def offer_detail_page(request: HttpRequest, offer_id) -> HttpResponse:
 
 def agenda_ics(request: HttpRequest) -> HttpResponse:
     """The city's published events as an iCalendar feed (subscribe from any calendar app)."""
-    city = _city_or_404(request)
+    city = city_or_404(request)
     body = events_to_ics(
         hits=event_list_for_city(),
         calendar_name=f"Agenda jeunesse - {city.name}",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from tremplin.api import current_city
+from tremplin.api import city_or_404
 from tremplin.errors import ApplicationError
 
 from shared_apps.accounts.models import Role
@@ -15,9 +15,7 @@ from tenants.features import FEATURES, feature_enable, feature_states
 
 
 def feature_settings(request: HttpRequest) -> HttpResponse:
-    city = current_city(request)
-    if city is None:
-        raise Http404
+    city = city_or_404(request)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if request.user.role != Role.ADMIN:

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from tremplin.api import current_city
+from tremplin.api import city_or_404
 
 from tenant_apps.analytics.recording import record
 from tenant_apps.catalogue.selectors import offer_get_for_city
@@ -27,15 +27,8 @@ from .rights_api import ProfileInputSerializer
 QUICK_FIELDS = ("birth_date", "situation", "boursier")
 
 
-def _city(request: HttpRequest):
-    city = current_city(request)
-    if city is None:
-        raise Http404
-    return city
-
-
 def rights_view(request: HttpRequest) -> HttpResponse:
-    city = _city(request)
+    city = city_or_404(request)
     errors = {}
     if request.method == "POST" and not request.user.is_authenticated:
         raw = {k: v for k, v in request.POST.items() if k in QUICK_FIELDS and v != ""}
@@ -76,7 +69,7 @@ def rights_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def right_claim_view(request: HttpRequest, offer_id: str) -> HttpResponse:
-    hit = offer_get_for_city(offer_id=offer_id, city=_city(request))
+    hit = offer_get_for_city(offer_id=offer_id, city=city_or_404(request))
     if hit is None or hit.offer.kind != "aide":
         raise Http404
     if request.POST.get("undo"):
@@ -88,7 +81,7 @@ def right_claim_view(request: HttpRequest, offer_id: str) -> HttpResponse:
 
 
 def feed_view(request: HttpRequest) -> HttpResponse:
-    city = _city(request)
+    city = city_or_404(request)
     profile = match_profile_for_request(request, today=date.today(), city=city)
     items = feed_for(profile=profile, candidates=candidates_for_city(city), now=timezone.now())
     return render(request, "matching/feed.html", {"items": items})

@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from tremplin.api import current_city
+from tremplin.api import city_or_404
 from tremplin.errors import ApplicationError
 
 from tenant_apps.catalogue.models import Offer, OfferKind
@@ -48,13 +48,6 @@ QUICK_ENTRIES = (
 PROFILE_SIGNALS = ("birth_date", "situation", "neighbourhood", "interests", "freins", "looking_for")
 
 
-def _city(request: HttpRequest):
-    city = current_city(request)
-    if city is None:
-        raise Http404
-    return city
-
-
 def _knows_profile(request: HttpRequest) -> bool:
     """Did this person tell us anything (saved profile, or answers in this session)?"""
     if request.user.is_authenticated:
@@ -67,7 +60,7 @@ def _knows_profile(request: HttpRequest) -> bool:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    city = _city(request)
+    city = city_or_404(request)
     for_you = []
     knows = _knows_profile(request)
     if knows:
@@ -90,13 +83,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def agenda(request: HttpRequest) -> HttpResponse:
-    _city(request)
+    city_or_404(request)
     return render(request, "portal/agenda.html", {"days": selectors.events_by_day()})
 
 
 def structures(request: HttpRequest) -> HttpResponse:
     """Places to go, nearest to your quartier first (saved profile, or chosen here)."""
-    _city(request)
+    city_or_404(request)
     neighbourhoods = list(neighbourhood_list())
     chosen = None
     code = request.GET.get("quartier", "")
@@ -120,13 +113,13 @@ def structures(request: HttpRequest) -> HttpResponse:
 
 
 def inspiration_list(request: HttpRequest) -> HttpResponse:
-    _city(request)
+    city_or_404(request)
     page = Paginator(selectors.inspiration_list_published(), 12).get_page(request.GET.get("page"))
     return render(request, "portal/inspiration_list.html", {"page": page})
 
 
 def inspiration_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _city(request)
+    city_or_404(request)
     inspiration = selectors.inspiration_get_published(pk=pk)
     if inspiration is None:
         raise Http404
