@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from tremplin.api import city_or_404, current_city
 from tremplin.errors import ApplicationError
+from tremplin.forms import add_application_error
 
 from shared_apps.accounts.models import Role
 
@@ -124,15 +125,6 @@ def admin_only(view):
     return wrapper
 
 
-def _add_errors(form, exc: ApplicationError, aliases: dict[str, str] | None = None) -> None:
-    for field, errors in exc.fields.items():
-        field = (aliases or {}).get(field, field)
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.fields:
-        form.add_error(None, exc.message)
-
-
 @admin_only
 def staff_branding(request: HttpRequest) -> HttpResponse:
     branding = branding_get()
@@ -158,7 +150,7 @@ def staff_branding(request: HttpRequest) -> HttpResponse:
                 remove_logo=data["remove_logo"],
             )
         except ApplicationError as exc:
-            _add_errors(form, exc)
+            add_application_error(form, exc)
         else:
             messages.success(request, _("L'identité de la ville est enregistrée."))
             return redirect("branding:staff")
@@ -185,7 +177,7 @@ def staff_page(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             page_update(by=request.user, slug=slug, **form.cleaned_data)
         except ApplicationError as exc:
-            _add_errors(form, exc)
+            add_application_error(form, exc)
         else:
             messages.success(request, _("La page est enregistrée."))
             return redirect("branding:staff")

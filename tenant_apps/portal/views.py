@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from tremplin.api import city_or_404
 from tremplin.errors import ApplicationError
+from tremplin.forms import add_application_error
 
 from tenant_apps.catalogue.models import Offer, OfferKind
 from tenant_apps.catalogue.permissions import can_publish, can_write
@@ -290,11 +291,7 @@ def staff_inspiration_form(request: HttpRequest, pk: int | None = None) -> HttpR
             else:
                 services.inspiration_update(by=request.user, inspiration=inspiration, **data)
         except ApplicationError as exc:
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            if not exc.fields:
-                form.add_error(None, exc.message)
+            add_application_error(form, exc)
         else:
             messages.success(request, _("L'histoire est enregistrée."))
             return redirect("portal:staff-inspirations")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from tremplin.api import current_city
 from tremplin.errors import ApplicationError
+from tremplin.forms import add_application_error
 
 from shared_apps.accounts.models import Role
 from tenant_apps.catalogue.themes import theme_labels
@@ -79,11 +80,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         except TooYoung:
             return render(request, "youth/too_young.html", {"min_age": MIN_AGE})
         except ApplicationError as exc:
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            if not exc.fields:
-                form.add_error(None, exc.message)
+            add_application_error(form, exc)
         else:
             if newsletter:
                 consent_give(user=user, kind=ConsentKind.NEWSLETTER)
@@ -179,9 +176,7 @@ def profile_step(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             profile_update(user=request.user, data=step_data(step, form.cleaned_data))
         except ApplicationError as exc:
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_application_error(form, exc)
         else:
             return go_next()
     return render(
