@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
 
 from tenant_apps.catalogue.importers.aides_jeunes import import_aides_jeunes
-from tenant_apps.catalogue.imports import import_run_finish, progress_recorder
+from tenant_apps.catalogue.imports import import_run_fail, import_run_finish, progress_recorder
 from tenant_apps.catalogue.models import ImportStatus
 
 from .models import NationalImportRun
@@ -32,12 +31,7 @@ def national_import_execute(*, run_id: int, path: Path) -> NationalImportRun:
     try:
         report = import_aides_jeunes(path=path, progress=progress_recorder(run))
     except Exception as exc:
-        run.status, run.error, run.finished_at = (
-            ImportStatus.FAILED,
-            str(exc)[:2000],
-            timezone.now(),
-        )
-        run.save()
+        import_run_fail(run, exc)
         raise
     import_run_finish(run, report)
     run.save()

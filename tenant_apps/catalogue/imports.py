@@ -59,6 +59,12 @@ def import_run_finish(run: AbstractImportRun, report: ImportReport) -> None:
     run.finished_at = timezone.now()
 
 
+def import_run_fail(run: AbstractImportRun, exc: BaseException) -> None:
+    """Record why a whole import stopped (a bad record never does: it is only rejected)."""
+    run.status, run.error, run.finished_at = ImportStatus.FAILED, str(exc)[:2000], timezone.now()
+    run.save()
+
+
 def import_run_execute(*, run: ImportRun) -> ImportRun:
     """Run a queued city import and store its report. Safe to call again on a finished run."""
     if run.status == ImportStatus.DONE:
@@ -73,12 +79,7 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
             progress=progress_recorder(run),
         )
     except Exception as exc:
-        run.status, run.error, run.finished_at = (
-            ImportStatus.FAILED,
-            str(exc)[:2000],
-            timezone.now(),
-        )
-        run.save()
+        import_run_fail(run, exc)
         raise
     import_run_finish(run, report)
     run.payload = b""
