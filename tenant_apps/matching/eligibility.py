@@ -108,38 +108,30 @@ def unsupported(kind: str) -> Truth:
     return Truth(None, frozenset(), frozenset({kind}))
 
 
-def all_of(truths: Iterable[Truth]) -> Truth:
-    """Kleene AND: any false → false; else any unknown → unknown (facts merged); else true."""
+def _combine(truths: Iterable[Truth], *, decisive: bool) -> Truth:
+    """Kleene AND (decisive=False) or OR (decisive=True): one decisive value settles it; else
+    any unknown makes the result unknown, with every missing fact merged; else not decisive."""
     missing: set[str] = set()
     unsupported_kinds: set[str] = set()
     undecided = False
     for truth in truths:
-        if truth.value is False:
-            return FALSE
+        if truth.value is decisive:
+            return TRUE if decisive else FALSE
         if truth.value is None:
             undecided = True
             missing |= truth.missing
             unsupported_kinds |= truth.unsupported
     if undecided:
         return Truth(None, frozenset(missing), frozenset(unsupported_kinds))
-    return TRUE
+    return FALSE if decisive else TRUE
+
+
+def all_of(truths: Iterable[Truth]) -> Truth:
+    return _combine(truths, decisive=False)
 
 
 def any_of(truths: Iterable[Truth]) -> Truth:
-    """Kleene OR: any true → true; else any unknown → unknown (facts merged); else false."""
-    missing: set[str] = set()
-    unsupported_kinds: set[str] = set()
-    undecided = False
-    for truth in truths:
-        if truth.value is True:
-            return TRUE
-        if truth.value is None:
-            undecided = True
-            missing |= truth.missing
-            unsupported_kinds |= truth.unsupported
-    if undecided:
-        return Truth(None, frozenset(missing), frozenset(unsupported_kinds))
-    return FALSE
+    return _combine(truths, decisive=True)
 
 
 @dataclass(frozen=True)
