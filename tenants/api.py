@@ -8,7 +8,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from tremplin.api import OperatorAPIView
+
+from tenants.access import OperatorAPIView
 
 from .models import City
 from .selectors import city_get_by_slug

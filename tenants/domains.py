@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from tremplin.errors import Conflict, NotFound, ValidationFailed
+from kernel.errors import Conflict, NotFound, ValidationFailed
 
 from .models import City, Domain
 from .services import audit

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
-from tremplin.errors import ValidationFailed
+from kernel.errors import ValidationFailed
 
 from .context import in_city
 from .models import City, CityFeature

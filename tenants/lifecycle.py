@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.db import connection, transaction
-from tremplin.errors import Conflict, ValidationFailed
+from kernel.errors import Conflict, ValidationFailed
 
 from . import provisioning
 from .models import City, CityStatus, Domain

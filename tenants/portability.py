@@ -30,7 +30,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
-from tremplin.errors import Conflict, ValidationFailed
+from kernel.errors import Conflict, ValidationFailed
 
 from . import provisioning
 from .context import in_city

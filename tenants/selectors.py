@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from tremplin.errors import NotFound
+from kernel.errors import NotFound
 
 from .models import City, CityStatus
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from tremplin.errors import Conflict, ValidationFailed
+from kernel.errors import Conflict, ValidationFailed
 
 from shared_apps.accounts.models import Role, User
 from shared_apps.accounts.services import invitation_create, invitation_email_send, user_create

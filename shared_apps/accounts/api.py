@@ -6,7 +6,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from tremplin.api import AnyHostAPIView
+
+from tenants.access import AnyHostAPIView
 
 from .services import token_issue
 

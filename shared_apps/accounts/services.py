@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
-from tremplin.errors import Conflict, NotFound, ValidationFailed, from_django_validation_error
+from kernel.errors import Conflict, NotFound, ValidationFailed, from_django_validation_error
 
 from .models import ApiToken, Invitation, Role, User, digest
 

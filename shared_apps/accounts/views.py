@@ -9,7 +9,7 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from tremplin.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from .forms import EmailAuthenticationForm, SetPasswordForm
 from .passwords import FriendlySetPasswordForm

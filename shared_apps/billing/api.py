@@ -4,12 +4,12 @@ Billing Portal."""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
+from kernel.errors import PermissionDenied
 from rest_framework import serializers
 from rest_framework.response import Response
-from tremplin.api import CityStaffAPIView, OperatorAPIView, current_city
-from tremplin.errors import PermissionDenied
 
 from shared_apps.accounts.models import Role
+from tenants.access import CityStaffAPIView, OperatorAPIView, current_city
 from tenants.models import build_url
 from tenants.selectors import city_get_by_slug
 

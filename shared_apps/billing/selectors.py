@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from tremplin.errors import ValidationFailed
+from kernel.errors import ValidationFailed
 
 from tenants.models import City
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from tremplin.errors import Conflict, ValidationFailed
+from kernel.errors import Conflict, ValidationFailed
 
 from tenants import lifecycle
 from tenants.models import AuditEntry, City, CityStatus

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import stripe
 from django.conf import settings
-from tremplin.errors import ApplicationError, Conflict
+from kernel.errors import ApplicationError, Conflict
 
 
 class StripeUnavailable(ApplicationError):

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.apps import apps
 from django.conf import settings
-from tremplin.errors import Conflict
+from kernel.errors import Conflict
 
 from tenants.models import City
 

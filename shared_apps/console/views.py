@@ -16,12 +16,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from tremplin.api import current_city
-from tremplin.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from shared_apps.geo.communes import commune_get, commune_search
 from tenants import domains as domain_services
 from tenants import features, lifecycle
+from tenants.access import current_city
 from tenants.models import AuditEntry, City, CityStatus, build_url
 from tenants.selectors import city_get_by_slug
 from tenants.services import audit, city_register, city_request_validate

@@ -5,7 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from tremplin.api import CityStaffAPIView
+
+from tenants.access import CityStaffAPIView
 
 from .forms import FiltersSerializer, can_see_diagnostic
 from .selectors import diagnostic_cached

@@ -6,12 +6,12 @@ import csv
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from tremplin.api import current_city
 
 from tenant_apps.catalogue.permissions import can_publish, can_write
 from tenant_apps.catalogue.selectors import offer_get_for_city
 from tenant_apps.staff.views import staff_view
 from tenant_apps.youth.models import Neighbourhood
+from tenants.access import current_city
 from tenants.features import feature_enabled
 
 from .charts import bar_chart

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from tremplin.errors import PermissionDenied, ValidationFailed, from_django_validation_error
+from kernel.errors import PermissionDenied, ValidationFailed, from_django_validation_error
 
 from .colors import AA_CONTRAST, WHITE, contrast_ratio, is_hex_color
 from .models import SOCIAL_NETWORKS, Branding, Page, PageSlug

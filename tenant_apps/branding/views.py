@@ -13,11 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from tremplin.api import city_or_404, current_city
-from tremplin.errors import ApplicationError
-from tremplin.forms import add_application_error
+from kernel.errors import ApplicationError
+from kernel.forms import add_application_error
 
 from shared_apps.accounts.models import Role
+from tenants.access import city_or_404, current_city
 
 from .forms import BrandingForm, PageForm
 from .models import SOCIAL_NETWORKS, PageSlug

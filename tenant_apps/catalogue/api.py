@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
+from kernel.errors import NotFound
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from tremplin.api import CityAPIView
-from tremplin.errors import NotFound
 
 from tenant_apps.analytics.recording import record
+from tenants.access import CityAPIView
 
 from .models import OfferKind
 from .selectors import OfferFilters, OfferHit, offer_get_for_city, offer_list_for_city

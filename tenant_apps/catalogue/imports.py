@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
-from tremplin.errors import ValidationFailed
+from kernel.errors import ValidationFailed
 
 from tenant_apps.staff.audit import audit_record
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tremplin.errors import PermissionDenied
+from kernel.errors import PermissionDenied
 
 from shared_apps.accounts.models import Role
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from tremplin.errors import (
+from kernel.errors import (
     Conflict,
     NotFound,
     ValidationFailed,

@@ -7,9 +7,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from tremplin.api import city_or_404
 
 from tenant_apps.analytics.recording import record
+from tenants.access import city_or_404
 
 from .api import OfferFiltersSerializer
 from .ical import events_to_ics

@@ -7,10 +7,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from tremplin.api import city_or_404
-from tremplin.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from shared_apps.accounts.models import Role
+from tenants.access import city_or_404
 from tenants.features import FEATURES, feature_enable, feature_states
 
 

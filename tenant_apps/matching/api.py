@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
+from kernel.errors import NotFound
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from tremplin.api import CityAPIView, CityStaffAPIView, OnCityHost
-from tremplin.errors import NotFound
 
 from shared_apps.accounts.models import Role
+from tenants.access import CityAPIView, CityStaffAPIView, OnCityHost
 
 from . import selectors, services
 from .models import Advisor, AdvisorKind, InboxMessage, MeetingFormat

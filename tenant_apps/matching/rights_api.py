@@ -7,16 +7,16 @@ from datetime import date
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
+from kernel.errors import NotFound
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from tremplin.api import CityAPIView, OnCityHost, current_city
-from tremplin.errors import NotFound
 
 from tenant_apps.analytics.recording import record
 from tenant_apps.catalogue.selectors import offer_get_for_city
 from tenant_apps.youth.choices import DiplomaLevel, Frein, LookingFor, Situation
 from tenant_apps.youth.validation import profile_errors
+from tenants.access import CityAPIView, OnCityHost, current_city
 
 from . import services
 from .candidates import Candidate, candidates_for_city

@@ -9,11 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from tremplin.api import city_or_404
 
 from tenant_apps.analytics.recording import record
 from tenant_apps.catalogue.selectors import offer_get_for_city
 from tenant_apps.youth.choices import Situation
+from tenants.access import city_or_404
 
 from . import services
 from .candidates import candidates_for_city

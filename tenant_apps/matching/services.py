@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from tremplin.errors import (
+from kernel.errors import (
     Conflict,
     NotFound,
     ValidationFailed,

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from tremplin.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from . import selectors, services
 from .models import AdvisorKind

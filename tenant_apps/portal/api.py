@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
+from kernel.errors import PermissionDenied, ValidationFailed
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from tremplin.api import CityAPIView, OnCityHost
-from tremplin.errors import PermissionDenied, ValidationFailed
 
 from shared_apps.accounts.models import Role
+from tenants.access import CityAPIView, OnCityHost
 
 from . import selectors, services
 from .models import Registration

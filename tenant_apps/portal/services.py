@@ -7,7 +7,7 @@ import uuid
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from tremplin.errors import (
+from kernel.errors import (
     NotFound,
     PermissionDenied,
     ValidationFailed,

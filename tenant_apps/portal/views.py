@@ -17,9 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from tremplin.api import city_or_404
-from tremplin.errors import ApplicationError
-from tremplin.forms import add_application_error
+from kernel.errors import ApplicationError
+from kernel.forms import add_application_error
 
 from tenant_apps.catalogue.models import Offer, OfferKind
 from tenant_apps.catalogue.permissions import can_publish, can_write
@@ -31,6 +30,7 @@ from tenant_apps.staff.views import staff_view
 from tenant_apps.youth.choices import Situation
 from tenant_apps.youth.selectors import neighbourhood_list, profile_as_dict, profile_get
 from tenant_apps.youth.views import youth_only
+from tenants.access import city_or_404
 
 from . import selectors, services
 from .forms import InspirationForm

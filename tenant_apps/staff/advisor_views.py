@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from tremplin.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from shared_apps.accounts.models import Role
 from tenant_apps.catalogue.permissions import can_publish

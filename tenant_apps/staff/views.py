@@ -16,8 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from tremplin.api import current_city
-from tremplin.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from shared_apps.accounts.models import Role
 from shared_apps.billing.selectors import city_billing_summary, plan_list
@@ -30,6 +29,7 @@ from tenant_apps.catalogue.models import ImportRun, NationalOfferSetting, Offer,
 from tenant_apps.catalogue.permissions import can_publish, can_read, can_write
 from tenant_apps.catalogue.selectors import OfferHit
 from tenant_apps.catalogue.themes import theme_labels
+from tenants.access import current_city
 from tenants.models import build_url
 
 from .forms import ImportForm, NationalSettingForm, OfferFilterForm, OfferForm, StructureForm

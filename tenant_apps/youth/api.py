@@ -7,9 +7,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from tremplin.api import CityAPIView, OnCityHost
 
 from shared_apps.accounts.services import token_create
+from tenants.access import CityAPIView, OnCityHost
 
 from .choices import ConsentKind, DiplomaLevel, Frein, LookingFor, Situation
 from .selectors import consent_as_dict, consent_list, profile_as_dict, user_data_export

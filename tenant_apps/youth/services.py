@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
-from tremplin.errors import (
+from kernel.errors import (
     NotFound,
     PermissionDenied,
     ValidationFailed,

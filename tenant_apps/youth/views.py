@@ -12,12 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from tremplin.api import current_city
-from tremplin.errors import ApplicationError
-from tremplin.forms import add_application_error
+from kernel.errors import ApplicationError
+from kernel.forms import add_application_error
 
 from shared_apps.accounts.models import Role
 from tenant_apps.catalogue.themes import theme_labels
+from tenants.access import current_city
 
 from .choices import MIN_AGE, ConsentKind, Frein, LookingFor
 from .forms import STEPS, LookingForStep, SignupForm, SituationStep, step_data, step_initial

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from tremplin.errors import Conflict, NotFound, ValidationFailed
+from kernel.errors import Conflict, NotFound, ValidationFailed
 
 from tenants.domains import domain_add, domain_make_primary, domain_remove
 from tenants.models import AuditEntry, Domain

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tremplin.errors import ValidationFailed
+from kernel.errors import ValidationFailed
 
 from tenant_apps.features.models import FeatureSetting
 from tenants.context import in_city

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tremplin.errors import Conflict, ValidationFailed
+from kernel.errors import Conflict, ValidationFailed
 
 from shared_apps.accounts.models import Role
 from shared_apps.accounts.services import token_create

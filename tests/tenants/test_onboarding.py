@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
-from tremplin.errors import Conflict, ValidationFailed
+from kernel.errors import Conflict, ValidationFailed
 
 from shared_apps.accounts.models import Invitation, Role, User
 from tenant_apps.branding.models import Branding

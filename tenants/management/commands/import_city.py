@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from tremplin.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from tenants.portability import city_import
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.utils import timezone
-from tremplin.errors import Conflict, NotFound, ValidationFailed
+from kernel.errors import Conflict, NotFound, ValidationFailed
 
 from shared_apps.accounts.models import Role, User
 from shared_apps.accounts.services import token_create, user_create

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from tremplin.errors import PermissionDenied, ValidationFailed
+from kernel.errors import PermissionDenied, ValidationFailed
 
 from shared_apps.accounts.models import Role
 from tenant_apps.catalogue.models import Offer

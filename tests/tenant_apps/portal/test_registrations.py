@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
-from tremplin.errors import NotFound, PermissionDenied, ValidationFailed
+from kernel.errors import NotFound, PermissionDenied, ValidationFailed
 
 from shared_apps.accounts.models import Role
 from shared_apps.accounts.services import user_create

@@ -269,7 +269,7 @@ def test_viewer_reads_only(signed_in, grigny):
 
 
 def test_service_refuses_a_viewer(grigny, make_user):
-    from tremplin.errors import PermissionDenied
+    from kernel.errors import PermissionDenied
 
     advisor = _advisor(grigny)
     viewer = make_user(grigny, "viewer@grigny.test", Role.VIEWER)

@@ -6,7 +6,7 @@ import getpass
 import os
 
 from django.core.management.base import BaseCommand, CommandError
-from tremplin.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 from shared_apps.accounts.services import operator_create_or_update
 

@@ -1,4 +1,4 @@
-"""API plumbing shared by every endpoint: the JSON error shape and base classes."""
+"""API plumbing shared by every endpoint: the one JSON error shape."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions as drf_exceptions
-from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
-from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import ApplicationError, from_django_validation_error
@@ -62,71 +60,3 @@ def exception_handler(exc, context):
         message = DRF_MESSAGES.get(code, str(exc.detail))
     response.data = {"error": {"code": code, "message": message, "fields": fields}}
     return response
-
-
-# Base classes: every endpoint derives from one of these, so which host and which people an
-# endpoint serves is decided once, here, and never by reaching for a global queryset.
-
-
-def current_city(request):
-    """The City serving this request, or None on the platform's own host."""
-    from tenants.models import City
-
-    tenant = getattr(request, "tenant", None)
-    return tenant if isinstance(tenant, City) else None
-
-
-def city_or_404(request):
-    """The City serving this request; a page that only exists on city hosts 404s elsewhere."""
-    city = current_city(request)
-    if city is None:
-        raise Http404
-    return city
-
-
-class OnCityHost(BasePermission):
-    """Only on a city's host."""
-
-    def has_permission(self, request, view) -> bool:
-        if current_city(request) is None:
-            raise Http404
-        return True
-
-
-class OnPublicHost(BasePermission):
-    """Only on the platform's own host."""
-
-    def has_permission(self, request, view) -> bool:
-        if current_city(request) is not None:
-            raise Http404
-        return True
-
-
-class IsOperator(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_operator)
-
-
-class IsCityStaff(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_city_staff)
-
-
-class CityAPIView(APIView):
-    """An endpoint on a city host; anonymous unless a subclass asks for more."""
-
-    permission_classes = [OnCityHost, AllowAny]
-
-
-class CityStaffAPIView(APIView):
-    permission_classes = [OnCityHost, IsCityStaff]
-
-
-class OperatorAPIView(APIView):
-    permission_classes = [OnPublicHost, IsOperator]
-
-
-class AnyHostAPIView(APIView):
-    """Endpoints that exist on both kinds of host (authentication)."""
-
-    permission_classes = [AllowAny]
