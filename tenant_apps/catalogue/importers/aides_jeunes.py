@@ -70,6 +70,32 @@ INSTITUTION_TYPE_LABELS = {
 }
 
 
+# Institution types that are a territory, and the aides-jeunes condition naming it.
+TERRITORY_LEVELS = ("commune", "epci", "departement", "region")
+TERRITORY_CONDITIONS = {
+    "commune": "communes",
+    "epci": "epcis",
+    "departement": "departements",
+    "region": "regions",
+}
+
+
+def institution_territory(institution: dict) -> tuple[str, list[str]] | None:
+    """(level, official codes) of the territory an institution serves; None when national.
+
+    Communes, départements and régions carry their INSEE code, EPCI their SIREN (the code
+    the communes reference gives for a commune's EPCI); a local CAF or MSA serves the
+    départements it lists."""
+    kind = str(institution.get("type") or "")
+    if kind == "epci" and institution.get("code_siren"):
+        return "epci", [str(institution["code_siren"])]
+    if kind in ("commune", "departement", "region") and institution.get("code_insee"):
+        return kind, [str(institution["code_insee"])]
+    if kind in ("caf", "msa") and institution.get("departments"):
+        return "departement", [str(code) for code in institution["departments"]]
+    return None
+
+
 def find_institutions_dir(path: Path) -> Path | None:
     for parent in [path, *path.parents]:
         candidate = parent / "institutions"
@@ -206,11 +232,21 @@ def parse_benefit(slug: str, data: Any, institutions: dict[str, dict]) -> dict[s
             situations.append(situation)
 
     communes = _codes(general, "communes")
-    if institution.get("type") == "commune" and institution.get("code_insee"):
-        communes = communes or [str(institution["code_insee"])]
     epcis = _codes(general, "epcis")
     departements = _codes(general, "departements")
     regions = _codes(general, "regions")
+    territory = institution_territory(institution)
+    if territory is not None:
+        # Who grants the aid bounds where it applies, whatever its conditions say (as
+        # aides-jeunes does): the institution's territory is one more general condition.
+        level, codes = territory
+        condition = {"type": TERRITORY_CONDITIONS[level], "values": codes}
+        if condition not in general:
+            eligibility["conditions_generales"] = [*general, condition]
+        if not (communes or epcis or departements or regions):
+            communes, epcis, departements, regions = (
+                codes if level == each else [] for each in TERRITORY_LEVELS
+            )
     if communes:
         scope = "communal"
     elif epcis:
