@@ -66,9 +66,9 @@ def expected_inside(data: dict, institution: dict, commune) -> bool:
         return False
     if kind == "region" and commune.region != str(institution.get("code_insee")):
         return False
-    if kind in ("caf", "msa") and institution.get("departments"):
-        if commune.departement not in [str(d) for d in institution["departments"]]:
-            return False
+    departments = [str(d) for d in institution.get("departments") or []]
+    if kind in ("caf", "msa") and departments and commune.departement not in departments:
+        return False
     for condition in data.get("conditions_generales") or []:
         if condition.get("type") in GEO_CONDITIONS:
             codes = [str(v) for v in condition.get("values") or []]
