@@ -14,7 +14,15 @@ from rest_framework.response import Response
 
 from tenant_apps.analytics.recording import record
 from tenant_apps.catalogue.selectors import offer_get_for_city
-from tenant_apps.youth.choices import DiplomaLevel, Frein, LookingFor, Situation
+from tenant_apps.youth.choices import (
+    MAX_MONTHLY_INCOME,
+    MAX_MONTHLY_RENT,
+    DiplomaLevel,
+    Frein,
+    HousingStatus,
+    LookingFor,
+    Situation,
+)
 from tenant_apps.youth.validation import profile_errors
 from tenants.access import CityAPIView, OnCityHost, current_city
 
@@ -44,6 +52,18 @@ class ProfileInputSerializer(serializers.Serializer):
     )
     has_driving_licence = serializers.BooleanField(required=False, allow_null=True)
     boursier = serializers.BooleanField(required=False, allow_null=True)
+    net_income_monthly = serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=0, max_value=MAX_MONTHLY_INCOME,
+        required=False, allow_null=True,
+    )  # fmt: skip
+    housing_status = serializers.ChoiceField(
+        HousingStatus.choices, required=False, allow_blank=True, allow_null=True
+    )
+    rent_monthly = serializers.DecimalField(
+        max_digits=7, decimal_places=2, min_value=0, max_value=MAX_MONTHLY_RENT,
+        required=False, allow_null=True,
+    )  # fmt: skip
+    lives_with_partner = serializers.BooleanField(required=False, allow_null=True)
     facts = serializers.DictField(required=False)
 
     def validate(self, attrs: dict) -> dict:

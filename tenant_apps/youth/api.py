@@ -11,7 +11,16 @@ from rest_framework.response import Response
 from shared_apps.accounts.services import token_create
 from tenants.access import CityAPIView, OnCityHost
 
-from .choices import ConsentKind, DiplomaLevel, Frein, LookingFor, Situation
+from .choices import (
+    MAX_MONTHLY_INCOME,
+    MAX_MONTHLY_RENT,
+    ConsentKind,
+    DiplomaLevel,
+    Frein,
+    HousingStatus,
+    LookingFor,
+    Situation,
+)
 from .selectors import consent_as_dict, consent_list, profile_as_dict, user_data_export
 from .services import (
     account_delete,
@@ -91,6 +100,14 @@ def _list(choices):
     )
 
 
+def _euros(most: int) -> serializers.DecimalField:
+    """A monthly amount in euros, cents allowed."""
+    return serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=0, max_value=most, required=False,
+        allow_null=True,
+    )  # fmt: skip
+
+
 class ProfileApi(MeAPIView):
     """The young person's profile (DESIGN.md shape). PUT and PATCH change only the fields sent;
     null (or an empty list) clears an answer."""
@@ -122,6 +139,12 @@ class ProfileApi(MeAPIView):
         looking_for = _list(LookingFor.choices)
         has_driving_licence = serializers.BooleanField(required=False, allow_null=True)
         boursier = serializers.BooleanField(required=False, allow_null=True)
+        net_income_monthly = _euros(MAX_MONTHLY_INCOME)
+        housing_status = serializers.ChoiceField(
+            choices=HousingStatus.choices, required=False, allow_null=True, allow_blank=True
+        )
+        rent_monthly = _euros(MAX_MONTHLY_RENT)
+        lives_with_partner = serializers.BooleanField(required=False, allow_null=True)
         facts = serializers.DictField(required=False, allow_null=True)
         display_name = serializers.CharField(
             required=False, allow_null=True, allow_blank=True, max_length=60
@@ -140,6 +163,10 @@ class ProfileApi(MeAPIView):
         looking_for = serializers.ListField(child=serializers.CharField())
         has_driving_licence = serializers.BooleanField(allow_null=True)
         boursier = serializers.BooleanField(allow_null=True)
+        net_income_monthly = serializers.FloatField(allow_null=True)
+        housing_status = serializers.CharField(allow_null=True)
+        rent_monthly = serializers.FloatField(allow_null=True)
+        lives_with_partner = serializers.BooleanField(allow_null=True)
         facts = serializers.DictField()
         display_name = serializers.CharField(allow_blank=True)
 

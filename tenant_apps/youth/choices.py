@@ -25,6 +25,31 @@ class Situation(models.TextChoices):
     SANS_ACTIVITE = "sans_activite", _("Sans activité pour le moment")
 
 
+class HousingStatus(models.TextChoices):
+    PARENTS = "parents", _("Chez mes parents")
+    LOCATAIRE_VIDE = "locataire_vide", _("Locataire d'un logement vide")
+    LOCATAIRE_MEUBLE = "locataire_meuble", _("Locataire d'un logement meublé")
+    LOCATAIRE_FOYER = "locataire_foyer", _("En foyer ou résidence (FJT, Crous…)")
+    HEBERGE_GRATUITEMENT = "heberge_gratuitement", _("Hébergé·e gratuitement")
+    PROPRIETAIRE = "proprietaire", _("Propriétaire")
+    SANS_DOMICILE = "sans_domicile", _("Sans logement stable")
+
+
+# aides-jeunes' `statut_occupation_logement` for each housing status (its engine's fact).
+HOUSING_OCCUPATION = {
+    "parents": "loge_gratuitement",
+    "locataire_vide": "locataire_vide",
+    "locataire_meuble": "locataire_meuble",
+    "locataire_foyer": "locataire_foyer",
+    "heberge_gratuitement": "loge_gratuitement",
+    "proprietaire": "proprietaire",
+    "sans_domicile": "sans_domicile",
+}
+# Money answers are monthly euros; these bounds only catch typing slips.
+MAX_MONTHLY_INCOME = 20_000
+MAX_MONTHLY_RENT = 5_000
+
+
 class DiplomaLevel(models.TextChoices):
     AUCUN = "aucun", _("Pas de diplôme")
     BREVET = "brevet", _("Brevet")

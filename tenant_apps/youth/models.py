@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ConsentKind, DiplomaLevel, Frein, LookingFor, Situation
+from .choices import (
+    MAX_MONTHLY_INCOME,
+    MAX_MONTHLY_RENT,
+    ConsentKind,
+    DiplomaLevel,
+    Frein,
+    HousingStatus,
+    LookingFor,
+    Situation,
+)
 
 
 class Neighbourhood(models.Model):
@@ -63,6 +73,28 @@ class YouthProfile(models.Model):
     has_driving_licence = models.BooleanField(_("permis de conduire"), null=True, blank=True)
     boursier = models.BooleanField(_("boursier·e"), null=True, blank=True)
     looking_for = _choices_array(LookingFor.choices)
+    # What OpenFisca needs for the means-tested aids (aide au logement, prime d'activité, RSA).
+    net_income_monthly = models.DecimalField(
+        _("revenus nets par mois (€)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_MONTHLY_INCOME)],
+        help_text=_("Supposés identiques chacun des 24 derniers mois."),
+    )
+    housing_status = models.CharField(
+        _("logement"), max_length=24, choices=HousingStatus.choices, blank=True
+    )
+    rent_monthly = models.DecimalField(
+        _("loyer par mois (€)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_MONTHLY_RENT)],
+    )
+    lives_with_partner = models.BooleanField(_("vit en couple"), null=True, blank=True)
     # Extra answers for the eligibility engine (quotient_familial, beneficiaire_rsa, …).
     facts = models.JSONField(_("autres réponses"), default=dict, blank=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)

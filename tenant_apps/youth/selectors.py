@@ -12,7 +12,7 @@ from shared_apps.accounts.models import User
 from shared_apps.geo.communes import commune_get
 from tenant_apps.matching.eligibility import Profile, age_on
 
-from .choices import MIN_AGE
+from .choices import HOUSING_OCCUPATION, MIN_AGE
 from .exports import export_sections
 from .models import Consent, Neighbourhood, YouthProfile
 
@@ -47,6 +47,10 @@ def neighbourhood_list() -> QuerySet[Neighbourhood]:
     return Neighbourhood.objects.all()
 
 
+def _euros(value) -> float | None:
+    return None if value is None else float(value)
+
+
 def profile_as_dict(profile: YouthProfile) -> dict[str, Any]:
     """The DESIGN.md profile shape (empty answers as null), plus `is_qpv` and `display_name`."""
     return {
@@ -62,6 +66,10 @@ def profile_as_dict(profile: YouthProfile) -> dict[str, Any]:
         "has_driving_licence": profile.has_driving_licence,
         "boursier": profile.boursier,
         "looking_for": list(profile.looking_for),
+        "net_income_monthly": _euros(profile.net_income_monthly),
+        "housing_status": profile.housing_status or None,
+        "rent_monthly": _euros(profile.rent_monthly),
+        "lives_with_partner": profile.lives_with_partner,
         "facts": dict(profile.facts or {}),
         "display_name": profile.user.display_name,
     }
@@ -134,6 +142,9 @@ def profile_for_engine(
         facts.setdefault("situation_handicap", True)
     if isinstance(freins, list) and "logement" in freins:
         facts.setdefault("difficultes_acces_ou_frais_logement", True)
+    occupation = HOUSING_OCCUPATION.get(str(data.get("housing_status") or ""))
+    if occupation:
+        facts.setdefault("statut_occupation_logement", occupation)
     is_qpv = data.get("is_qpv")
     if is_qpv is None and isinstance(data.get("neighbourhood"), str):
         is_qpv = (

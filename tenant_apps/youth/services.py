@@ -212,6 +212,15 @@ def profile_ensure(*, user: User) -> YouthProfile:
     return profile
 
 
+# Answers stored as given, None meaning "not said" (the others store "" for no answer).
+NULLABLE_ANSWERS = frozenset(
+    {
+        "has_driving_licence", "boursier", "birth_date", "net_income_monthly", "rent_monthly",
+        "lives_with_partner",
+    }
+)  # fmt: skip
+
+
 @transaction.atomic
 def profile_update(*, user: User, data: dict[str, Any]) -> YouthProfile:
     """Apply the given answers (absent keys unchanged; None or empty clears an answer).
@@ -234,7 +243,7 @@ def profile_update(*, user: User, data: dict[str, Any]) -> YouthProfile:
             setattr(profile, name, sorted(set(value or [])))
         elif name == "facts":
             profile.facts = dict(value or {})
-        elif name in ("has_driving_licence", "boursier", "birth_date"):
+        elif name in NULLABLE_ANSWERS:
             setattr(profile, name, value)
         else:
             setattr(profile, name, value or "")

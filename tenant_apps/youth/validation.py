@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from shared_apps.geo.communes import commune_get
 from tenant_apps.catalogue.themes import is_theme
 
-from .choices import MIN_AGE, DiplomaLevel, Frein, LookingFor, Situation
+from .choices import (
+    MAX_MONTHLY_INCOME,
+    MAX_MONTHLY_RENT,
+    MIN_AGE,
+    DiplomaLevel,
+    Frein,
+    HousingStatus,
+    LookingFor,
+    Situation,
+)
 from .models import Neighbourhood
 from .selectors import is_old_enough
 
@@ -34,6 +44,7 @@ def profile_errors(data: dict[str, Any], *, today: date) -> dict[str, list[str]]
     checks = (
         ("situation", Situation.values),
         ("diploma_level", DiplomaLevel.values),
+        ("housing_status", HousingStatus.values),
     )
     for name, allowed in checks:
         if data.get(name) and data[name] not in allowed:
@@ -52,6 +63,20 @@ def profile_errors(data: dict[str, Any], *, today: date) -> dict[str, list[str]]
     postal_code = data.get("postal_code")
     if postal_code and not POSTAL_CODE.match(postal_code):
         errors["postal_code"] = ["Un code postal comporte 5 chiffres."]
+    for name, most, label in (
+        ("net_income_monthly", MAX_MONTHLY_INCOME, "Tes revenus"),
+        ("rent_monthly", MAX_MONTHLY_RENT, "Ton loyer"),
+    ):
+        value = data.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            errors[name] = [f"{label} : indique un montant en euros."]
+        elif not 0 <= value <= most:
+            errors[name] = [f"{label} : indique un montant entre 0 et {most} € par mois."]
+    lives_with_partner = data.get("lives_with_partner")
+    if lives_with_partner is not None and not isinstance(lives_with_partner, bool):
+        errors["lives_with_partner"] = ["Réponds par oui ou par non."]
     facts = data.get("facts")
     if facts is not None:
         if not isinstance(facts, dict) or len(facts) > MAX_FACTS:
