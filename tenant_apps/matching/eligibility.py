@@ -277,6 +277,24 @@ def _not(condition, profile, institution) -> Truth:
     return FALSE if truth.value else TRUE
 
 
+# Amounts OpenFisca computed for the person (matching/computed.py puts them in the facts, under
+# names no answer can take: answers start with a letter). A benefit whose amount is not known yet
+# is unknown, for the facts that decide it or, when the calculation is under way, PENDING_FACT.
+COMPUTED_FACT = "_openfisca"
+COMPUTED_MISSING_FACT = "_openfisca_missing"
+PENDING_FACT = "_openfisca_pending"
+
+
+def _computed(condition, profile, _institution) -> Truth:
+    benefit = str(condition.get("benefit") or "")
+    amounts = profile.fact(COMPUTED_FACT)
+    if isinstance(amounts, Mapping) and benefit in amounts:
+        return TRUE if (amounts[benefit] or 0) > 0 else FALSE
+    missing = profile.fact(COMPUTED_MISSING_FACT)
+    facts = missing.get(benefit) if isinstance(missing, Mapping) else None
+    return unknown(*(facts or (PENDING_FACT,)))
+
+
 # Geography is asked once, as the commune: region, département and EPCI derive from it.
 CONDITIONS: dict[str, Callable[..., Truth]] = {
     "age": _age,
@@ -304,6 +322,7 @@ CONDITIONS: dict[str, Callable[..., Truth]] = {
     # Tremplin's own, written from an offer's audience fields (see matching/candidates.py).
     "situation": _situation,
     "qpv": _bool("qpv"),
+    "openfisca": _computed,
 }
 SUPPORTED_CONDITIONS = frozenset(CONDITIONS)
 

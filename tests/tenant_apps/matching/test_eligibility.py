@@ -190,3 +190,25 @@ def test_unsupported_types_are_reported():
         "profils": [{"type": "astronaute", "conditions": [{"type": "enfants_eligibles"}]}],
     }
     assert unsupported_types(rules) == {"martian_rule", "profil:astronaute", "enfants_eligibles"}
+
+
+def test_an_openfisca_amount_decides_its_benefit():
+    from tenant_apps.matching.eligibility import (
+        COMPUTED_FACT,
+        COMPUTED_MISSING_FACT,
+        PENDING_FACT,
+    )
+
+    rules = {"conditions_generales": [{"type": "openfisca", "benefit": "aide_logement"}]}
+    computed = Profile(today=TODAY, facts={COMPUTED_FACT: {"aide_logement": 212.0}})
+    assert evaluate(rules, computed).verdict == Verdict.ELIGIBLE
+    zero = Profile(today=TODAY, facts={COMPUTED_FACT: {"aide_logement": 0.0}})
+    assert evaluate(rules, zero).verdict == Verdict.NOT_ELIGIBLE
+    asked = Profile(today=TODAY, facts={COMPUTED_MISSING_FACT: {"aide_logement": ["rent_monthly"]}})
+    assert evaluate(rules, asked).missing == ("rent_monthly",)
+    assert evaluate(rules, Profile(today=TODAY)).missing == (PENDING_FACT,)
+    # Any other false condition (an age) settles it whatever the amount.
+    rules["conditions_generales"].append({"type": "age", "operator": "<", "value": 18})
+    assert evaluate(rules, Profile(today=TODAY, birth_date=born(22))).verdict == (
+        Verdict.NOT_ELIGIBLE
+    )
