@@ -1,5 +1,7 @@
-"""The only place (with tasks) where code switches schema. Everything that crosses cities
-goes through here, so a grep finds every such crossing.
+"""Low-level schema switches, private to `tenants/` (and the tests).
+
+Code outside `tenants/` crosses cities through `tenants.crosscity`, which isolates and reports
+each city's failure; ruff's banned-api rule (TID251) forbids these names everywhere else.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from contextlib import contextmanager
 
 from django_tenants.utils import schema_context, tenant_context
 
-from .models import City, CityStatus
+from .models import City
 
 
 @contextmanager
@@ -30,10 +32,3 @@ def in_schema(schema_name: str) -> Iterator[None]:
     """Raw schema switch for provisioning internals (template, fresh schemas)."""
     with schema_context(schema_name):
         yield
-
-
-def dangerously_all_cities(*, statuses: tuple[str, ...] = (CityStatus.ACTIVE,)) -> Iterator[City]:
-    """Yield each city with the connection switched into its schema. Read-only use only."""
-    for city in City.objects.filter(status__in=statuses).order_by("slug"):
-        with tenant_context(city):
-            yield city

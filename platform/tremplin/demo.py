@@ -14,9 +14,9 @@ from shared_apps.accounts.services import operator_create_or_update, user_create
 from tenant_apps.catalogue.demo import catalogue_demo_seed, national_demo_seed
 from tenant_apps.matching.demo import matching_demo_seed
 from tenant_apps.portal.demo import portal_demo_seed
-from tenants.context import in_city
+from tenants.crosscity import run_in_city
 from tenants.features import feature_allow, feature_enable
-from tenants.models import build_url
+from tenants.models import City, build_url
 from tenants.services import city_onboard
 
 DEMO_PASSWORD = "tremplin-demo"  # noqa: S105 - demo data only, printed by `make demo`
@@ -53,6 +53,16 @@ def _ensure_user(*, email: str, role: str, display_name: str = "") -> None:
         user.save(update_fields=["password"])
 
 
+def _seed_city(city: City) -> None:
+    """The city's staff and youth logins and its demo content (runs in its schema)."""
+    youth_email = f"jeune@{city.slug}.demo"
+    _ensure_user(email=f"staff@{city.slug}.demo", role=Role.ADMIN)
+    _ensure_user(email=youth_email, role=Role.YOUTH, display_name="Sam")
+    catalogue_demo_seed(city)
+    matching_demo_seed(youth_email=youth_email)
+    portal_demo_seed(city, youth_email=youth_email)
+
+
 def demo_seed() -> list[str]:
     """Create the demo cities and accounts; return lines to print."""
     operator_create_or_update(
@@ -68,12 +78,7 @@ def demo_seed() -> list[str]:
             admin_email=staff_email,
             primary_color=demo.primary_color,
         )
-        with in_city(result.city):
-            _ensure_user(email=staff_email, role=Role.ADMIN)
-            _ensure_user(email=f"jeune@{demo.slug}.demo", role=Role.YOUTH, display_name="Sam")
-            catalogue_demo_seed(result.city)
-            matching_demo_seed(youth_email=f"jeune@{demo.slug}.demo")
-            portal_demo_seed(result.city, youth_email=f"jeune@{demo.slug}.demo")
+        run_in_city(result.city, _seed_city)
         for feature in ("notifications", "mentors"):
             feature_allow(city=result.city, key=feature, allowed=True, by=OPERATOR_EMAIL)
             feature_enable(

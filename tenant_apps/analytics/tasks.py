@@ -1,32 +1,24 @@
-"""Celery tasks of the diagnostic. Beat entries fan out to every active city; per-city work
-runs in the city's schema."""
+"""Celery tasks of the diagnostic. Beat entries fan out one task per active city
+(tenants.crosscity); each runs in its city's schema and fails alone."""
 
 from __future__ import annotations
 
-import logging
 from datetime import date, timedelta
 
 from celery import shared_task
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tenants.context import dangerously_all_cities
+from tenants.crosscity import send_to_each_city
 
 from . import recording, rollups
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
 def drain_events_everywhere() -> int:
-    """Beat, every minute: move each city's Redis buffer into its events table."""
-    total = 0
-    for city in dangerously_all_cities():
-        try:
-            total += recording.drain(schema_name=city.schema_name)
-        except Exception:  # one city never blocks the others
-            logger.exception("Draining analytics events failed for %s", city.slug)
-    return total
+    """Beat, every minute: each city's task moves its Redis buffer into its events table.
+    Returns the number of tasks sent."""
+    return len(send_to_each_city(drain_events).succeeded)
 
 
 def city_rollup(*, city, day: date, snapshot: bool) -> None:
@@ -45,29 +37,37 @@ def city_rollup(*, city, day: date, snapshot: bool) -> None:
 @shared_task(ignore_result=True)
 def rollup_everywhere(snapshot: bool = False) -> int:
     """Beat: today's aggregates in every city (hourly); with snapshot=True (nightly), also
-    yesterday's final figures, the population snapshot and non-recours."""
-    today = timezone.localdate()
-    done = 0
-    for city in dangerously_all_cities():
-        try:
-            with transaction.atomic():
-                recording.drain(schema_name=city.schema_name)
-                if snapshot:
-                    rollups.rollup_day(today - timedelta(days=1))
-                city_rollup(city=city, day=today, snapshot=snapshot)
-            done += 1
-        except Exception:
-            logger.exception("Analytics rollup failed for %s", city.slug)
-    return done
+    yesterday's final figures, the population snapshot and non-recours. Returns the number
+    of city tasks sent."""
+    today = timezone.localdate()  # the beat's day, even if a city's task starts after midnight
+    report = send_to_each_city(rollup, kwargs={"day": today.isoformat(), "snapshot": snapshot})
+    return len(report.succeeded)
+
+
+@shared_task(ignore_result=True)
+def rollup(day: str, snapshot: bool = False) -> None:
+    """The rollup of `rollup_everywhere` for the city the task was sent for."""
+    today = date.fromisoformat(day)
+    # Drained first, outside the rollup's transaction: drain acknowledges (trims) the buffer
+    # after each batch is committed, so a failed rollup must not roll stored events back.
+    recording.drain(schema_name=connection.schema_name)
+    with transaction.atomic():
+        if snapshot:
+            rollups.rollup_day(today - timedelta(days=1))
+        city_rollup(city=connection.tenant, day=today, snapshot=snapshot)
 
 
 @shared_task(ignore_result=True)
 def purge_events_everywhere() -> int:
-    """Beat, nightly: raw events older than 13 months are deleted; aggregates stay."""
-    total = 0
-    for _city in dangerously_all_cities():
-        total += rollups.events_purge()
-    return total
+    """Beat, nightly: raw events older than 13 months are deleted; aggregates stay.
+    Returns the number of city tasks sent."""
+    return len(send_to_each_city(purge_events).succeeded)
+
+
+@shared_task(ignore_result=True)
+def purge_events() -> int:
+    """The purge of the city the task was sent for."""
+    return rollups.events_purge()
 
 
 @shared_task(ignore_result=True)

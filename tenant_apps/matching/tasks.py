@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import connection
 
-from tenants.context import dangerously_all_cities
+from tenants.crosscity import run_in_each_city
 
 from . import notifications
 
@@ -22,8 +22,12 @@ def notify_offer_published(offer_id: str) -> int:
 
 @shared_task(ignore_result=True)
 def send_weekly_digests_everywhere() -> int:
-    """Beat: once a week, every active city's digests (each city in its own schema)."""
-    total = 0
-    for city in dangerously_all_cities():
-        total += notifications.send_weekly_digests(city=city)
-    return total
+    """Beat: once a week, every active city's digests (each city in its own schema; a city
+    that fails is reported and the others still get theirs)."""
+    # Not atomic: a digest sent is marked at once, so a failure later never sends it twice.
+    report = run_in_each_city(
+        lambda city: notifications.send_weekly_digests(city=city),
+        label="weekly digests",
+        atomic=False,
+    )
+    return report.total()

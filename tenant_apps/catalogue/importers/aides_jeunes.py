@@ -311,7 +311,7 @@ def import_aides_jeunes(
 
     Runs from the public schema (the command, the national task)."""
     from shared_apps.national.models import NationalOffer
-    from tenants.context import in_city
+    from tenants.crosscity import run_in_each_city
     from tenants.models import City, CityStatus
 
     path = Path(path)
@@ -335,17 +335,30 @@ def import_aides_jeunes(
         onboarded = [cities[c] for c in geo["commune_codes"] if c in cities]
         if scope == "communal" and onboarded:
             for city in onboarded:
-                local.setdefault(city.schema_name, []).append((name, Path(name).stem, fields))
+                local.setdefault(city.slug, []).append((name, Path(name).stem, fields))
         else:
             national(report, name, Path(name).stem, {**fields, "scope": scope, **geo})
         if progress:
             progress(index, len(records))
-    by_schema = {c.schema_name: c for c in cities.values()}
-    for schema, items in local.items():
-        with in_city(by_schema[schema]):
-            upsert = Upserter(Offer, SOURCE)
-            for name, external_id, fields in items:
-                upsert(report, f"{name} → {by_schema[schema].slug}", external_id, fields)
+
+    def upsert_local(city: City) -> ImportReport:
+        city_report, upsert = ImportReport(), Upserter(Offer, SOURCE)
+        for name, external_id, fields in local[city.slug]:
+            upsert(city_report, f"{name} → {city.slug}", external_id, fields)
+        return city_report
+
+    # Each city in its own transaction: one that fails is rolled back, its records rejected.
+    crossing = run_in_each_city(
+        upsert_local,
+        label="aides-jeunes local offers",
+        cities=[c for c in cities.values() if c.slug in local],
+        statuses=None,
+    )
+    for city_report in crossing.values().values():
+        report.merge(city_report)
+    for outcome in crossing.failed:
+        for name, _, _ in local[outcome.city]:
+            report.reject(f"{name} → {outcome.city}", "échec de l'import dans cette ville")
     return report
 
 

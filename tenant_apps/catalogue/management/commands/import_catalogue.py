@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tenant_apps.catalogue.importers.registry import IMPORTERS, run_importer
-from tenants.context import in_city
+from tenants.crosscity import run_in_city
 from tenants.models import City
 
 
@@ -26,10 +26,11 @@ class Command(BaseCommand):
             raise CommandError(f"Ville inconnue : {city}")
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
-        with in_city(target):
-            report = run_importer(
-                format, data=path.read_bytes(), filename=path.name, publish=publish
-            )
+        data = path.read_bytes()
+        report = run_in_city(
+            target,
+            lambda _city: run_importer(format, data=data, filename=path.name, publish=publish),
+        )
         self.stdout.write(report.summary())
         for rejection in report.rejections:
             self.stdout.write(f"  rejeté {rejection['record']} : {rejection['reason']}")
