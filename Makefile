@@ -30,6 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python tests/lint/schema_switch.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
