@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from kernel.text import fold
+
 SLUG_RE = re.compile(r"^[a-z0-9](-?[a-z0-9])+$")
 SLUG_MIN, SLUG_MAX = 3, 40
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -67,11 +69,7 @@ def slug_suggest(name: str, *, departement: str = "", taken: frozenset[str] = fr
     Falls back to adding the département ("saint-denis-93"), then a number, when the plain
     form is reserved or in `taken`. Returns "" when the name has nothing usable.
     """
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", (name or "").lower().replace("œ", "oe").replace("æ", "ae"))
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    base = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:SLUG_MAX].strip("-")
+    base = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:SLUG_MAX].strip("-")
     if not base:
         return ""
     candidates = [base]

@@ -6,15 +6,15 @@ import csv
 import gzip
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from kernel.text import fold
+
 DATA_PATH = Path(__file__).resolve().parent / "data" / "communes.csv.gz"
 
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015'\u2018\u2019\u02bc`]+")
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 _CODE_QUERY = re.compile(r"\d[0-9AB]*")
 
 
@@ -36,11 +36,7 @@ class Commune:
 
 def normalize_name(text: str) -> str:
     """Lowercase, strip accents, turn hyphens/apostrophes into spaces and collapse spaces."""
-    text = text.lower().translate(_LIGATURES)
-    if not text.isascii():
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _SEPARATORS.sub(" ", text).strip()
+    return _SEPARATORS.sub(" ", fold(text)).strip()
 
 
 _Fields = tuple[str, str, str, str, str, str, str, str, tuple[str, ...], int]

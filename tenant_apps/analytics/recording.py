@@ -26,8 +26,7 @@ from django.core.cache import cache as django_cache
 from django.core.signals import setting_changed
 from django.db import connection, transaction
 from django.dispatch import receiver
-
-from tenant_apps.catalogue.text import unaccent
+from kernel.text import unaccent
 
 from .models import AgeBand, Event, EventKind, Identity
 

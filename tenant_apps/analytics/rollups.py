@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
+from kernel.clock import local_today
 
 from .dashboard_cache import figures_changed
 from .models import CITY, Event, Figure, Period, PopulationFact, Rollup
@@ -209,7 +210,7 @@ def _eligible_counts(profiles: list, city) -> dict[tuple[str, str], Counter]:
     from tenant_apps.youth.selectors import profile_as_dict
 
     aids = [c for c in candidates_for_city(city) if c.kind == "aide"]
-    today = timezone.localdate()
+    today = local_today()
     result: dict[tuple[str, bool | None], Counter] = {}
     for profile in profiles:
         match = match_profile_from_dict(profile_as_dict(profile), today=today, city=city)
@@ -278,7 +279,7 @@ def retention_cutoff(today: date) -> date:
 
 def events_purge(*, today: date | None = None) -> int:
     """Delete raw events older than 13 months (aggregates are kept)."""
-    cutoff = _aware(retention_cutoff(today or timezone.localdate()))
+    cutoff = _aware(retention_cutoff(today or local_today()))
     deleted, _ = Event.objects.filter(at__lt=cutoff).delete()
     return deleted
 

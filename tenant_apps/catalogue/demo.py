@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
+from kernel.clock import local_now
 
 from .importers.base import ImportReport, Upserter
 from .models import Offer, Structure
@@ -111,7 +111,7 @@ def catalogue_demo_seed(city) -> ImportReport:
     structures = _structures(city)
     rng = random.Random(city.insee)  # noqa: S311 - demo data
     lat, lon = CENTRES.get(city.insee, (48.85, 2.35))
-    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = local_now().replace(hour=0, minute=0, second=0, microsecond=0)
     upsert = Upserter(Offer, "demo")
     report = ImportReport()
     for kind, ideas in KIND_IDEAS.items():

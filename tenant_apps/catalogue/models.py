@@ -143,7 +143,7 @@ class AbstractOffer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
-    # Lowercased, unaccented text (Python side, tenant_apps.catalogue.text.unaccent), indexed by
+    # Lowercased, unaccented text (Python side, kernel.text.unaccent), indexed by
     # PostgreSQL's French stemmer through the generated column below.
     search_document = models.TextField(blank=True, editable=False)
     search_vector = models.GeneratedField(

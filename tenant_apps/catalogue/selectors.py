@@ -7,22 +7,19 @@ territory, filters, and ranks. Only the page's rows are then loaded as model ins
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.utils import timezone
+from kernel.geo import bounding_box, haversine_sql
+from kernel.text import unaccent
 
 from shared_apps.national.models import NationalOffer
 from tenants.models import City
 
 from .models import AbstractOffer, NationalOfferSetting, Offer, OfferStatus
-from .text import unaccent
-
-EARTH_RADIUS_KM = 6371.0
-KM_PER_DEGREE_LAT = 111.045
 
 
 @dataclass(frozen=True)
@@ -97,26 +94,21 @@ def _filters_sql(filters: OfferFilters, alias: str, now: datetime) -> _Sql:
         params += [end, start]
     if filters.near and filters.radius_km is not None:
         lat, lon = filters.near
-        dlat = filters.radius_km / KM_PER_DEGREE_LAT
-        dlon = filters.radius_km / (KM_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
+        lat_min, lat_max, lon_min, lon_max = bounding_box(filters.near, filters.radius_km)
         # Offers without coordinates (remote, national aids) stay; located ones must be inside.
         # The bounding box is cheap and index-friendly; the exact distance is checked on top.
         clauses.append(
             f"({a}.latitude IS NULL OR ({a}.latitude BETWEEN %s AND %s "
             f"AND {a}.longitude BETWEEN %s AND %s AND {_distance(a)} <= %s))"
         )
-        params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon, lat, lat, lon]
+        params += [lat_min, lat_max, lon_min, lon_max, lat, lat, lon]
         params.append(filters.radius_km)
     return _Sql(" AND ".join(clauses), params)
 
 
 def _distance(a: str) -> str:
     """Haversine distance in km from (%s lat, %s lat, %s lon) to the row; 3 params."""
-    return (
-        f"(2 * {EARTH_RADIUS_KM} * asin(sqrt("
-        f"power(sin(radians({a}.latitude - %s) / 2), 2) + cos(radians(%s)) * "
-        f"cos(radians({a}.latitude)) * power(sin(radians({a}.longitude - %s) / 2), 2))))"
-    )
+    return haversine_sql(f"{a}.latitude", f"{a}.longitude")
 
 
 def _union_sql(filters: OfferFilters, city: City, now: datetime) -> _Sql:

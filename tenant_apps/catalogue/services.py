@@ -13,13 +13,13 @@ from kernel.errors import (
     ValidationFailed,
     full_clean_or_fail,
 )
+from kernel.text import unaccent
 
 from shared_apps.geo.communes import commune_get
 from tenant_apps.staff.audit import audit_record, diff_snapshots, model_snapshot
 
 from .models import AbstractOffer, NationalOfferSetting, Offer, OfferStatus, Structure
 from .permissions import can_publish, can_write, require
-from .text import unaccent
 from .themes import theme_labels
 
 OFFER_EDITABLE = {

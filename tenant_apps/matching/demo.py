@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from kernel.clock import local_today
 
 from shared_apps.accounts.models import User
 from tenant_apps.youth.models import Neighbourhood, YouthProfile
@@ -38,7 +39,7 @@ ADVISORS = (
 
 
 def _next_slots(advisor: Advisor, days: int = 10) -> None:
-    today = timezone.localdate()
+    today = local_today()
     for offset in range(1, days + 1):
         day = today + timedelta(days=offset)
         if day.weekday() >= 5:
@@ -61,7 +62,7 @@ def matching_demo_seed(*, youth_email: str) -> None:
     if user is None:
         return
     hood = Neighbourhood.objects.filter(is_qpv=True).order_by("position").first()
-    today = timezone.localdate()
+    today = local_today()
     YouthProfile.objects.get_or_create(
         user=user,
         defaults=dict(

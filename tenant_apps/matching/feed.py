@@ -9,10 +9,11 @@ screen is not ten aids in a row.
 from __future__ import annotations
 
 import heapq
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from kernel.geo import fast_distance_km
 
 from tenant_apps.catalogue.themes import theme_labels
 
@@ -74,16 +75,6 @@ class FeedItem:
     distance_km: float | None
 
 
-KM_PER_DEGREE = 111.195
-
-
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Equirectangular distance: within 0.5 % of the great circle at a city's scale, and
-    several times cheaper (it runs for every offer of the catalogue)."""
-    cos_lat = math.cos(math.radians((a[0] + b[0]) / 2))
-    return KM_PER_DEGREE * math.hypot(b[0] - a[0], (b[1] - a[1]) * cos_lat)
-
-
 def _km(value: float) -> str:
     return f"{value:.1f}".replace(".", ",") + " km" if value < 10 else f"{round(value)} km"
 
@@ -138,7 +129,7 @@ def score_candidate(
     strongest = sorted(reasons, key=lambda reason: -reason[0])[:MAX_REASONS]
     distance = None
     if profile.home and candidate.latitude is not None and not candidate.is_remote:
-        distance = distance_km(profile.home, (candidate.latitude, candidate.longitude))
+        distance = fast_distance_km(profile.home, (candidate.latitude, candidate.longitude))
     return FeedItem(candidate, score, tuple(text for _gain, text in strongest), distance)
 
 
@@ -177,7 +168,7 @@ def _score(
         if explain:
             reasons.append((gain, "à distance, sans te déplacer"))
     elif profile.home and candidate.latitude is not None and candidate.longitude is not None:
-        distance = distance_km(profile.home, (candidate.latitude, candidate.longitude))
+        distance = fast_distance_km(profile.home, (candidate.latitude, candidate.longitude))
         reach = 3.0 if profile.needs_nearby else 10.0
         gain = (3.0 if profile.needs_nearby else 1.5) * max(0.0, 1 - distance / reach)
         score += gain

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Count
 from django.utils import timezone
+from kernel.clock import local_today
 
 from tenant_apps.youth.models import YouthProfile
 from tenants.features import feature_enabled
@@ -59,7 +60,7 @@ def notify_offer_published(*, city: City, offer_id: uuid.UUID) -> int:
     candidate = next((c for c in candidates_for_city(city) if c.id == offer_id), None)
     if candidate is None:  # unpublished again, or not visible in this city
         return 0
-    now, today = timezone.now(), timezone.localdate()
+    now, today = timezone.now(), local_today()
     sent, cap = _sent_this_week(now), weekly_cap()
     told = set(InboxMessage.objects.filter(offer_id=offer_id).values_list("user_id", flat=True))
     link = f"/offres/{candidate.id}/"
@@ -120,7 +121,7 @@ def send_weekly_digests(*, city: City) -> int:
     """E-mail each opted-in young person the best new offers of the week for them."""
     if not feature_enabled(city, "notifications"):
         return 0
-    now, today = timezone.now(), timezone.localdate()
+    now, today = timezone.now(), local_today()
     fresh: tuple[Candidate, ...] = tuple(
         c
         for c in candidates_for_city(city)

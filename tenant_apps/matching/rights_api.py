@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
+from kernel.clock import local_today
 from kernel.errors import NotFound
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -67,7 +66,7 @@ class ProfileInputSerializer(serializers.Serializer):
     facts = serializers.DictField(required=False)
 
     def validate(self, attrs: dict) -> dict:
-        errors = profile_errors(attrs, today=timezone.localdate())
+        errors = profile_errors(attrs, today=local_today())
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -148,7 +147,7 @@ class RightsEvaluateApi(CityAPIView):
         data = ProfileInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         city = current_city(request)
-        profile = match_profile_from_dict(data.validated_data, today=date.today(), city=city)
+        profile = match_profile_from_dict(data.validated_data, today=local_today(), city=city)
         rights = rights_for(profile=profile, candidates=candidates_for_city(city))
         body = rights_json(rights, request)
         body.pop("questions")
@@ -163,7 +162,7 @@ class MyRightsApi(CityAPIView):
     @extend_schema(tags=["rights"])
     def get(self, request):
         city = current_city(request)
-        profile = match_profile_for_user(user=request.user, today=date.today(), city=city)
+        profile = match_profile_for_user(user=request.user, today=local_today(), city=city)
         rights = rights_for(profile=profile, candidates=candidates_for_city(city))
         claimed = set(
             RightClaim.objects.filter(user=request.user).values_list("offer_id", flat=True)
@@ -210,7 +209,7 @@ class MyFeedApi(CityAPIView):
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         city = current_city(request)
-        profile = match_profile_for_user(user=request.user, today=date.today(), city=city)
+        profile = match_profile_for_user(user=request.user, today=local_today(), city=city)
         items = feed_for(
             profile=profile,
             candidates=candidates_for_city(city),

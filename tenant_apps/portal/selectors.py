@@ -9,11 +9,12 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from kernel.clock import local_today
+from kernel.geo import fast_distance_km
 
 from shared_apps.accounts.models import User
 from shared_apps.national.models import NationalOffer
 from tenant_apps.catalogue.models import AbstractOffer, Offer, OfferKind, OfferStatus, Structure
-from tenant_apps.matching.feed import distance_km
 
 from .models import Inspiration, InspirationStatus, Registration, RegistrationStatus, Save
 
@@ -37,7 +38,7 @@ def upcoming_events(*, limit: int | None = None, days: int = 60) -> list[Offer]:
 
 def events_by_day(*, days: int = 60) -> OrderedDict[date, list[Offer]]:
     grouped: OrderedDict[date, list[Offer]] = OrderedDict()
-    today = timezone.localdate()
+    today = local_today()
     for offer in upcoming_events(days=days):
         day = max(timezone.localdate(offer.starts_at), today)
         grouped.setdefault(day, []).append(offer)
@@ -55,7 +56,7 @@ def structures_near(*, home: tuple[float, float] | None) -> list[NearbyStructure
     rows = [
         NearbyStructure(
             s,
-            distance_km(home, (s.latitude, s.longitude))
+            fast_distance_km(home, (s.latitude, s.longitude))
             if home and s.latitude is not None and s.longitude is not None
             else None,
         )

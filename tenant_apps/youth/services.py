@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
+from kernel.clock import local_today
 from kernel.errors import (
     NotFound,
     PermissionDenied,
@@ -48,7 +49,7 @@ TOO_YOUNG_MESSAGE = (
 
 
 def today_local() -> date:
-    return timezone.localdate()
+    return local_today()
 
 
 # Neighbourhoods

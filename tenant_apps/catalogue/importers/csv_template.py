@@ -9,9 +9,9 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
+from kernel.text import unaccent
 
 from ..models import Offer, OfferKind, OfferStatus, Structure
-from ..text import unaccent
 from ..themes import is_theme
 from .base import ImportReport, Progress, RecordRejected, Upserter
 

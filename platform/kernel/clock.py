@@ -1,0 +1,21 @@
+"""The service's local date and time (settings.TIME_ZONE), never the machine's.
+
+`date.today()` and `datetime.now()` read the process's clock zone; these read Django's, so a
+day starts at midnight in France wherever the code runs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils import timezone
+
+
+def local_today() -> date:
+    """Today in the service's time zone."""
+    return timezone.localdate()
+
+
+def local_now() -> datetime:
+    """Now, aware, in the service's time zone."""
+    return timezone.localtime()
