@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -13,8 +12,7 @@ from tenants.access import OperatorAPIView
 
 from .models import City
 from .selectors import city_get_by_slug
-from .services import city_register, city_request_validate
-from .tasks import provision_city
+from .services import city_onboard
 
 
 class CityOutputSerializer(serializers.ModelSerializer):
@@ -37,6 +35,7 @@ class CityListCreateApi(OperatorAPIView):
         admin_email = serializers.EmailField()
         domain = serializers.CharField(required=False, allow_blank=True, max_length=253)
         primary_color = serializers.CharField(required=False, allow_blank=True, max_length=7)
+        plan = serializers.CharField(required=False, allow_blank=True, max_length=60)
 
     class AcceptedSerializer(serializers.Serializer):
         slug = serializers.CharField()
@@ -54,10 +53,9 @@ class CityListCreateApi(OperatorAPIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        city_request = city_request_validate(**data.validated_data)
-        with transaction.atomic():
-            city, _created = city_register(request=city_request, by=request.user.email)
-            transaction.on_commit(lambda: provision_city.delay(city.pk, city_request.primary_color))
+        city = city_onboard(
+            **data.validated_data, by=request.user.email, via="api", background=True
+        ).city
         status_url = request.build_absolute_uri(reverse("api-city-detail", args=[city.slug]))
         body = {"slug": city.slug, "status": city.status, "status_url": status_url}
         return Response(self.AcceptedSerializer(body).data, status=status.HTTP_202_ACCEPTED)

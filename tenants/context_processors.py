@@ -1,4 +1,5 @@
-"""Template context: the current city (None on the platform's own host) and its branding."""
+"""Template context: the current city (None on the platform's own host). Its branding comes
+from tenant_apps.branding.context_processors."""
 
 from __future__ import annotations
 
@@ -9,8 +10,4 @@ from .models import City
 
 def city(request: HttpRequest) -> dict:
     current = getattr(request, "tenant", None)
-    if not isinstance(current, City):
-        return {"city": None, "branding": None}
-    from tenant_apps.branding.selectors import branding_get
-
-    return {"city": current, "branding": branding_get()}
+    return {"city": current if isinstance(current, City) else None}

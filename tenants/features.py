@@ -1,7 +1,8 @@
 """Feature flags per city: on only when the operator allows it AND the city enables it.
 
 - operator side: tenants.models.CityFeature (public schema), written by `feature_allow`;
-- city side: tenant_apps.features.FeatureSetting (the city's schema), written by `feature_enable`.
+- city side: the store an app registers in tenants.hooks (tenant_apps.features: FeatureSetting
+  rows in the city's schema), written by `feature_enable`.
 
 `feature_enabled(city, key)` is what code asks; it reads one Redis key per city (the set of
 features that are on), rebuilt on a miss with two small queries. The key carries the host
@@ -17,6 +18,7 @@ from django.core.cache import cache
 from django.db import transaction
 from kernel.errors import ValidationFailed
 
+from . import hooks
 from .context import in_city
 from .models import City, CityFeature
 from .resolution import host_cache
@@ -81,11 +83,9 @@ class FeatureState:
 
 def feature_states(*, city: City) -> list[FeatureState]:
     """Both sides of every registered feature for `city` (for the console and staff pages)."""
-    from tenant_apps.features.models import FeatureSetting
-
     allowed = dict(CityFeature.objects.filter(city=city).values_list("key", "allowed"))
     with in_city(city):
-        enabled = dict(FeatureSetting.objects.values_list("key", "enabled"))
+        enabled = hooks.feature_store().enabled()
     return [
         FeatureState(feature, allowed.get(key, False), enabled.get(key, False))
         for key, feature in FEATURES.items()
@@ -123,14 +123,8 @@ def feature_allow(*, city: City, key: str, allowed: bool, by: str) -> CityFeatur
 @transaction.atomic
 def feature_enable(*, city: City, key: str, enabled: bool, by: str):
     """The city's admin turns a feature on or off (only effective where the operator allows)."""
-    from tenant_apps.features.models import FeatureSetting
-
     _check_key(key)
     with in_city(city):
-        setting, _created = FeatureSetting.objects.get_or_create(key=key)
-        if setting.enabled != enabled or _created:
-            setting.enabled, setting.updated_by = enabled, by
-            setting.full_clean()
-            setting.save()
+        setting = hooks.feature_store().set(key=key, enabled=enabled, by=by)
     invalidate_city_features(city)
     return setting

@@ -5,7 +5,7 @@
                        └──▶ archived ◀┘ ──▶ (dropped: schema and rows gone)
 
 Every service is idempotent (asking for the state a city is already in changes nothing and
-writes no audit row), locks the City row, and raises `tremplin.errors.Conflict` on a transition
+writes no audit row), locks the City row, and raises `kernel.errors.Conflict` on a transition
 that makes no sense. Saving the City invalidates the host cache (tenants/signals.py), so the
 portal answers with the new state within a second in every process.
 """
@@ -99,8 +99,15 @@ def city_archive(*, city: City, by: str, export_path: str | Path) -> City:
 
 
 @transaction.atomic
-def city_drop(*, city: City, by: str, confirm_slug: str) -> None:
-    """Drop the city's schema and its public rows, only if `confirm_slug` is the city's slug."""
+def city_drop(
+    *, city: City, by: str, confirm_slug: str, dangerously_skip_archive: bool = False
+) -> None:
+    """Drop the city's schema and its public rows, only if `confirm_slug` is the city's slug.
+
+    The one way a city is dropped (console, tests' clean-up). Only an archived (exported) or
+    never-provisioned city may go; `dangerously_skip_archive` drops one in any state, with no
+    export: for throw-away cities only (tests, benchmarks).
+    """
     current = City.objects.select_for_update().filter(pk=city.pk).first()
     if current is None:  # already dropped
         return
@@ -112,7 +119,7 @@ def city_drop(*, city: City, by: str, confirm_slug: str) -> None:
             code="confirmation_mismatch",
             fields={"confirm_slug": ["L'identifiant saisi ne correspond pas."]},
         )
-    if city.status not in DROPPABLE:
+    if city.status not in DROPPABLE and not dangerously_skip_archive:
         raise Conflict(
             f"La ville {city.name} doit être archivée (export) avant d'être supprimée.",
             code="invalid_transition",

@@ -118,17 +118,27 @@ class SuspendedCityMiddleware:
 
 
 def _api_user(request: HttpRequest):
-    """The bearer token's user (or the session's), without raising on a bad token."""
+    """The API token's user (or the session's), without raising on a bad token.
+
+    Asks the API's own authentication classes (REST_FRAMEWORK settings), except the session
+    one: AuthenticationMiddleware already put the session's user on the request.
+    """
+    from rest_framework.authentication import SessionAuthentication
     from rest_framework.exceptions import AuthenticationFailed
     from rest_framework.request import Request
+    from rest_framework.settings import api_settings
 
-    from shared_apps.accounts.authentication import BearerTokenAuthentication
-
-    try:
-        found = BearerTokenAuthentication().authenticate(Request(request))
-    except AuthenticationFailed:
-        return None
-    return found[0] if found else getattr(request, "user", None)
+    drf_request = Request(request)
+    for authentication in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
+        if issubclass(authentication, SessionAuthentication):
+            continue
+        try:
+            found = authentication().authenticate(drf_request)
+        except AuthenticationFailed:
+            return None
+        if found:
+            return found[0]
+    return getattr(request, "user", None)
 
 
 def _refusal(request, is_api: bool, status: int, code: str, message: str) -> HttpResponse:

@@ -32,7 +32,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from kernel.errors import Conflict, ValidationFailed
 
-from . import provisioning
+from . import hooks, provisioning
 from .context import in_city
 from .models import City, CityStatus, Domain
 from .provisioning import quote
@@ -265,7 +265,7 @@ def city_import(
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc)
             raise ArchiveError(f"Restauration impossible : {first_line}") from exc
         if name:
-            _rename_branding(city, name)
+            _rename(city, name)
         audit(
             actor=by,
             action="city.imported",
@@ -328,10 +328,8 @@ def _reset_sequences(cursor, schema: str) -> None:
         )
 
 
-def _rename_branding(city: City, name: str) -> None:
-    if not apps.is_installed("tenant_apps.branding"):
-        return
-    from tenant_apps.branding.models import Branding
-
+def _rename(city: City, name: str) -> None:
+    """Apps that copy the city's display name (branding) take the new one (tenants.hooks)."""
     with in_city(city):
-        Branding.objects.update(display_name=name.strip()[:120])
+        for renamed in hooks.renamed:
+            renamed(city, name)

@@ -1,10 +1,15 @@
-"""Writes for cities: register, provision (schema + first admin), onboard, delete.
+"""Writes for cities: onboard (register, then provision). Dropping one is tenants.lifecycle.
 
 Onboarding = register (City row + domains, public schema) then provision (a schema copied from
-the template, the city's branding and its first admin with a one-time invitation). The command
-runs both in one transaction, so any failure leaves nothing behind; the API registers, answers
-202, and a Celery task provisions (a failure marks the city `failed`, with the schema rolled
-back; posting again resumes).
+the template, seeded by the apps: branding, neighbourhoods, the first admin with a one-time
+invitation). `city_onboard` is the one entry point, for the command, the operator API and the
+console alike. In the foreground (the command) it runs both in one transaction, so any failure
+leaves nothing behind; in the background (API, console) it registers and a Celery task
+provisions after commit (a failure marks the city `failed`, with the schema rolled back;
+onboarding again resumes).
+
+What the apps add (the commune's data, the brand colour, the plan, the seeding) comes from the
+hooks they register in tenants.hooks: this module imports none of them.
 """
 
 from __future__ import annotations
@@ -17,33 +22,20 @@ from django.db import transaction
 from django.utils import timezone
 from kernel.errors import Conflict, ValidationFailed
 
-from shared_apps.accounts.models import Role, User
-from shared_apps.accounts.services import invitation_create, invitation_email_send, user_create
-from shared_apps.geo.communes import Commune, commune_get
-from tenant_apps.branding.colors import AA_CONTRAST, WHITE, contrast_ratio, is_hex_color
-from tenant_apps.branding.services import branding_initialize
-from tenant_apps.youth.services import neighbourhoods_seed
-
-from . import provisioning
+from . import hooks, provisioning
 from .context import in_city
-from .models import AuditEntry, City, CityStatus, Domain, build_url
+from .hooks import CityRequest, CitySeed, FieldErrors
+from .models import AuditEntry, City, CityStatus, Domain
 from .validation import INSEE_RE, domain_errors, normalize_host, slug_errors
 
 logger = logging.getLogger(__name__)
 
 SYSTEM_ACTOR = "system"
-
-
-@dataclass(frozen=True)
-class CityRequest:
-    """Validated input for a new city."""
-
-    name: str
-    slug: str
-    commune: Commune
-    admin_email: str
-    domains: tuple[str, ...]
-    primary_color: str | None
+# The order fields are reported in (the first one's message is the error's message).
+FIELD_ORDER = ("name", "slug", "insee", "admin_email", "domain", "primary_color", "plan")
+# Written by every onboarding, whichever door it came through (`via`). The name predates the
+# API and the command writing it too; the audit history is filtered on it.
+ONBOARDING_STARTED = "console.onboarding_started"
 
 
 @dataclass(frozen=True)
@@ -65,12 +57,16 @@ def city_request_validate(
     admin_email: str,
     domain: str | None = None,
     primary_color: str | None = None,
+    plan: str = "",
 ) -> CityRequest:
-    """Check every field and report all problems at once; no database write."""
+    """Check every field, ours then the apps' (tenants.hooks.validate); report all at once.
+
+    No database write.
+    """
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
-    fields: dict[str, list[str]] = {}
+    fields: FieldErrors = {}
     slug = (slug or "").strip()
     name = (name or "").strip()
     insee = (insee or "").strip().upper()
@@ -80,11 +76,8 @@ def city_request_validate(
         fields["name"] = ["Le nom de la ville est obligatoire (120 caractères au plus)."]
     if errors := slug_errors(slug):
         fields["slug"] = errors
-    commune = None
     if not INSEE_RE.match(insee):
         fields["insee"] = ["Le code INSEE comporte 5 caractères (par exemple 91286)."]
-    elif (commune := commune_get(insee)) is None:
-        fields["insee"] = [f"Aucune commune ne porte le code INSEE {insee}."]
     try:
         validate_email(admin_email)
     except ValidationError:
@@ -96,28 +89,33 @@ def city_request_validate(
             fields["domain"] = errors
         elif normalize_host(domain) not in domains:
             domains.append(normalize_host(domain))
-    if primary_color:
-        if not is_hex_color(primary_color):
-            fields["primary_color"] = ["Indique une couleur au format #RRGGBB."]
-        elif contrast_ratio(primary_color, WHITE) < AA_CONTRAST:
-            fields["primary_color"] = [
-                "Cette couleur est trop claire : le texte blanc n'y serait pas lisible."
-            ]
-    if fields:
-        first_field = next(iter(fields))
-        raise ValidationFailed(fields[first_field][0], fields=fields)
-    return CityRequest(
+    request = CityRequest(
         name=name,
         slug=slug,
-        commune=commune,
+        insee=insee,
         admin_email=admin_email,
         domains=tuple(domains),
         primary_color=primary_color.upper() if primary_color else None,
+        plan=(plan or "").strip(),
     )
+    for validate in hooks.validate:
+        for field, errors in validate(request).items():
+            if errors:
+                fields.setdefault(field, errors)
+    if fields:
+        fields = _in_field_order(fields)
+        first_field = next(iter(fields))
+        raise ValidationFailed(fields[first_field][0], fields=fields)
+    return request
+
+
+def _in_field_order(fields: FieldErrors) -> FieldErrors:
+    rank = {field: index for index, field in enumerate(FIELD_ORDER)}
+    return dict(sorted(fields.items(), key=lambda item: rank.get(item[0], len(rank))))
 
 
 def _check_conflicts(request: CityRequest, *, existing: City | None) -> None:
-    if existing is not None and existing.insee != request.commune.insee:
+    if existing is not None and existing.insee != request.insee:
         raise Conflict(
             f"L'identifiant « {request.slug} » est déjà utilisé par {existing.name}.",
             code="slug_taken",
@@ -143,49 +141,34 @@ def _check_conflicts(request: CityRequest, *, existing: City | None) -> None:
 
 @transaction.atomic
 def city_register(*, request: CityRequest, by: str = SYSTEM_ACTOR) -> tuple[City, bool]:
-    """Create the City row and its domains (status provisioning); re-running returns it."""
+    """Create the City row and its domains (status provisioning); re-running returns it.
+
+    The prepare hooks fill the row (the commune's département, région, population…), the
+    registered hooks run once it exists.
+    """
     existing = City.objects.select_for_update().filter(slug=request.slug).first()
     _check_conflicts(request, existing=existing)
     if existing is not None:
         city, created = existing, False
     else:
-        commune = request.commune
-        city = City.objects.create(
+        city = City(
             name=request.name,
             slug=request.slug,
             schema_name=City.schema_name_for(request.slug),
-            insee=commune.insee,
-            departement=commune.departement,
-            region=commune.region,
-            epci=commune.epci or "",
-            population=commune.population,
-            postal_codes=list(commune.postal_codes),
+            insee=request.insee,
             admin_email=request.admin_email,
             status=CityStatus.PROVISIONING,
         )
+        for prepare in hooks.prepare:
+            prepare(city, request)
+        city.save(force_insert=True)
         created = True
-        audit(actor=by, action="city.registered", city=city, insee=commune.insee)
+        audit(actor=by, action="city.registered", city=city, insee=city.insee)
     for index, host in enumerate(request.domains):
         Domain.objects.get_or_create(
             domain=host, defaults={"tenant": city, "is_primary": index == 0 and created}
         )
     return city, created
-
-
-def _first_admin_invitation(city: City) -> str | None:
-    """In the city's schema: make sure the first admin exists; invite them if no password yet."""
-    with in_city(city):
-        admin = User.objects.filter(email=city.admin_email).first()
-        if admin is None:
-            admin = user_create(email=city.admin_email, role=Role.ADMIN)
-        if admin.has_usable_password():
-            return None
-        _invitation, secret = invitation_create(user=admin)
-    link = build_url(city.primary_host, f"/invitation/{secret}/")
-    transaction.on_commit(
-        lambda: invitation_email_send(email=city.admin_email, link=link, city_name=city.name)
-    )
-    return link
 
 
 def _refill_spares_later() -> None:
@@ -204,17 +187,23 @@ def city_provision(
         provisioning.create_schema_from_template(city.schema_name)
         if settings.TREMPLIN_SPARE_SCHEMAS:
             transaction.on_commit(_refill_spares_later)
+    seeding = CitySeed(city=city, primary_color=primary_color)
     with in_city(city):
-        branding_initialize(display_name=city.name, primary_color=primary_color)
-        neighbourhoods_seed(commune_insee=city.insee)
-    link = _first_admin_invitation(city)
+        for seed in hooks.seed:
+            seed(seeding)
     if city.status in (CityStatus.PROVISIONING, CityStatus.FAILED):
         city.status = CityStatus.ACTIVE
         city.activated_at = timezone.now()
         city.provisioning_error = ""
         city.save(update_fields=["status", "activated_at", "provisioning_error", "updated_at"])
         audit(actor=by, action="city.activated", city=city)
-    return link
+    return seeding.invitation_link
+
+
+def _provision_in_background(city: City, primary_color: str | None) -> None:
+    from .tasks import provision_city
+
+    transaction.on_commit(lambda: provision_city.delay(city.pk, primary_color))
 
 
 def city_onboard(
@@ -225,9 +214,19 @@ def city_onboard(
     admin_email: str,
     domain: str | None = None,
     primary_color: str | None = None,
+    plan: str = "",
     by: str = SYSTEM_ACTOR,
+    via: str = "command",
+    background: bool = False,
 ) -> OnboardingResult:
-    """Register and provision a city in one transaction (the `onboard_city` command)."""
+    """Onboard a city: the one entry point (command, operator API, console).
+
+    Validates, then in one transaction registers the city, writes the onboarding audit row and
+    hands the plan to the registered hooks (billing), then provisions: right away (the
+    command: any failure leaves nothing), or with `background` in a Celery task sent after
+    commit (API and console: the city stays `provisioning` until it ran; no invitation link).
+    `via` (command, api, console) is recorded in the audit row.
+    """
     request = city_request_validate(
         name=name,
         slug=slug,
@@ -235,11 +234,27 @@ def city_onboard(
         admin_email=admin_email,
         domain=domain,
         primary_color=primary_color,
+        plan=plan,
     )
-    provisioning.ensure_template()
+    if not background:
+        provisioning.ensure_template()
+    link = None
     with transaction.atomic():
         city, created = city_register(request=request, by=by)
-        link = city_provision(city=city, primary_color=request.primary_color, by=by)
+        audit(
+            actor=by,
+            action=ONBOARDING_STARTED,
+            city=city,
+            plan=request.plan,
+            admin_email=request.admin_email,
+            via=via,
+        )
+        for registered in hooks.registered:
+            registered(city, request, by)
+        if background:
+            _provision_in_background(city, request.primary_color)
+        else:
+            link = city_provision(city=city, primary_color=request.primary_color, by=by)
     city.refresh_from_db()
     return OnboardingResult(city=city, created=created, invitation_link=link)
 
@@ -263,12 +278,3 @@ def city_provision_or_fail(*, city_id: int, primary_color: str | None = None) ->
         raise
     city.refresh_from_db()
     return city
-
-
-@transaction.atomic
-def city_delete(*, city: City, by: str = SYSTEM_ACTOR) -> None:
-    """Drop the city's schema and every row about it in public."""
-    provisioning.drop_schema(city.schema_name)
-    audit(actor=by, action="city.deleted", slug=city.slug, insee=city.insee)
-    Domain.objects.filter(tenant=city).delete()
-    City.objects.filter(pk=city.pk).delete()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 
@@ -23,8 +24,7 @@ class CityUsage:
 
 
 def _count(city: City) -> CityUsage:
-    from shared_apps.accounts.models import User
-
+    User = get_user_model()  # the city's accounts (tenants imports no app)
     offer_model = (
         apps.get_model("catalogue", "Offer") if apps.is_installed("tenant_apps.catalogue") else None
     )

@@ -23,9 +23,10 @@ from shared_apps.accounts.models import Role, User
 from shared_apps.accounts.services import token_create, user_create, user_delete
 from tenants import provisioning
 from tenants.context import in_city
+from tenants.lifecycle import city_drop
 from tenants.models import City
 from tenants.resolution import host_cache
-from tenants.services import city_delete, city_onboard
+from tenants.services import city_onboard
 
 FIXTURE_CITIES = {
     "grigny": dict(name="Grigny", slug="grigny", insee="91286", primary_color="#0B5FA5"),
@@ -181,7 +182,9 @@ def committed(django_db_setup, django_db_blocker) -> Iterator[None]:
         finally:
             connection.set_schema_to_public()
             for city in City.objects.exclude(pk__in=cities_before):
-                city_delete(city=city)
+                city_drop(
+                    city=city, by="tests", confirm_slug=city.slug, dangerously_skip_archive=True
+                )
             for user in User.objects.exclude(pk__in=users_before):
                 user_delete(user=user)
 

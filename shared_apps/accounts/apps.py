@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "Comptes"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import hooks
+
+        hooks.register()  # a new city's first admin and invitation (tenants.hooks)

@@ -99,14 +99,6 @@ def plan_choices() -> list[tuple[str, str]]:
     return []
 
 
-def plan_record(*, city: City, plan: str, by: str) -> None:
-    """Hand the chosen plan to billing if it knows how to take it (the audit keeps it anyway)."""
-    services = _billing_module("services")
-    function = getattr(services, "city_plan_set", None) if services else None
-    if function is not None and plan:
-        function(city=city, plan=plan, by=by)
-
-
 def checkout_url(*, city: City, plan: str, by: str, back_url: str) -> str:
     """Open a Stripe Checkout Session for `city` through billing; returns the URL to send to.
 

@@ -24,12 +24,12 @@ from tenants import features, lifecycle
 from tenants.access import current_city
 from tenants.models import AuditEntry, City, CityStatus, build_url
 from tenants.selectors import city_get_by_slug
-from tenants.services import audit, city_register, city_request_validate
+from tenants.services import audit, city_onboard
 from tenants.tasks import provision_city
 from tenants.usage import city_usage, city_usage_many
 from tenants.validation import slug_suggest
 
-from .billing import billing_summary, checkout_url, plan_record
+from .billing import billing_summary, checkout_url
 from .forms import (
     CheckoutForm,
     CityCreateForm,
@@ -285,25 +285,17 @@ def _onboarding_submit(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            city_request = city_request_validate(
+            city = city_onboard(
                 name=data["name"],
                 slug=data["slug"],
                 insee=commune.insee,
                 admin_email=data["admin_email"],
                 primary_color=data["primary_color"] or None,
-            )
-            with transaction.atomic():
-                city, _created = city_register(request=city_request, by=request.user.email)
-                audit(
-                    actor=request.user.email,
-                    action="console.onboarding_started",
-                    city=city,
-                    plan=data["plan"],
-                    admin_email=city_request.admin_email,
-                )
-                plan_record(city=city, plan=data["plan"], by=request.user.email)
-                color = city_request.primary_color
-                transaction.on_commit(lambda: provision_city.delay(city.pk, color))
+                plan=data["plan"],
+                by=request.user.email,
+                via="console",
+                background=True,
+            ).city
         except ApplicationError as exc:
             for field, errors in exc.fields.items():
                 for error in errors:

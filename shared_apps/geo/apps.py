@@ -10,3 +10,8 @@ class GeoConfig(AppConfig):
     label = "geo"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Référentiel géographique"
+
+    def ready(self) -> None:
+        from . import hooks
+
+        hooks.register()  # the commune behind a new city's INSEE code (tenants.hooks)

@@ -6,3 +6,8 @@ class BrandingConfig(AppConfig):
     label = "branding"
     verbose_name = "Identité visuelle"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import hooks
+
+        hooks.register()  # brand colour, first branding row, renames (tenants.hooks)

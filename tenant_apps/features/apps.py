@@ -8,4 +8,6 @@ class FeaturesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import hooks, signals  # noqa: F401 - signals: connected on import
+
+        hooks.register()  # the city's feature switches, for tenants.features

@@ -8,5 +8,7 @@ class YouthConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Register the account's own export and erasure sections.
-        from . import exports  # noqa: F401
+        # exports registers the account's own export and erasure sections on import.
+        from . import exports, hooks  # noqa: F401
+
+        hooks.register()  # a new city's neighbourhoods (tenants.hooks)

@@ -37,7 +37,8 @@ from tenant_apps.matching.rights import rights_for
 from tenant_apps.youth.models import Neighbourhood, YouthProfile
 from tenants.context import in_city
 from tenants.features import feature_allow, feature_enable
-from tenants.services import city_delete, city_onboard
+from tenants.lifecycle import city_drop
+from tenants.services import city_onboard
 
 N_OFFERS = int(os.environ.get("BENCH_MATCH_OFFERS", 5_000))
 N_YOUTHS = int(os.environ.get("BENCH_YOUTHS", 10_000))
@@ -155,7 +156,7 @@ def bench_city(committed):
     finally:
         connection.set_schema_to_public()
         NationalOffer.objects.all().delete()
-        city_delete(city=city)
+        city_drop(city=city, by="bench", confirm_slug=city.slug, dangerously_skip_archive=True)
 
 
 @pytest.mark.worker

@@ -46,8 +46,8 @@ def test_operator_registers_a_city_and_gets_202(
     body = response.json()
     assert body["slug"] == "sevran" and body["status"] == "provisioning"
     assert body["status_url"] == "http://localhost/api/v1/cities/sevran/"
-    # The provisioning task is sent once, after the row is committed.
-    assert [cb for cb in callbacks if "CityListCreateApi" in cb.__qualname__]
+    # The provisioning task is sent once, after the row is committed (by the one onboarding).
+    assert [cb for cb in callbacks if "_provision_in_background" in cb.__qualname__]
     detail = api_for(public_host, operator_token).get("/api/v1/cities/sevran/").json()
     assert detail["status"] == "provisioning" and detail["domains"] == ["sevran.localhost"]
     assert detail["url"] == "http://sevran.localhost:8000/"
@@ -105,3 +105,31 @@ def test_onboarding_through_the_api_is_provisioned_by_a_real_worker(committed, c
     assert status == CityStatus.ACTIVE
     page = Client(HTTP_HOST="sevran.localhost").get("/")
     assert page.status_code == 200 and "Sevran" in page.content.decode()
+
+
+def test_api_onboarding_writes_the_audit_row_and_the_plan_like_the_console(
+    api_for, operator, operator_token, public_host
+):
+    from shared_apps.billing.models import Subscription
+    from tenants.models import AuditEntry
+
+    body = {**BODY, "plan": "essentiel"}
+    response = api_for(public_host, operator_token).post("/api/v1/cities/", body, format="json")
+    assert response.status_code == 202
+    city = City.objects.get(slug="sevran")
+    started = AuditEntry.objects.get(action="console.onboarding_started", city=city)
+    assert started.actor == operator.email
+    assert started.details == {"plan": "essentiel", "admin_email": "a@sevran.test", "via": "api"}
+    assert Subscription.objects.get(city=city).plan == "essentiel"
+    assert AuditEntry.objects.filter(action="billing.plan_set", city=city).exists()
+
+
+def test_api_onboarding_refuses_an_unknown_plan_and_creates_nothing(
+    api_for, operator_token, public_host
+):
+    response = api_for(public_host, operator_token).post(
+        "/api/v1/cities/", {**BODY, "plan": "platine"}, format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"plan"}
+    assert not City.objects.filter(slug="sevran").exists()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from kernel.errors import Conflict, ValidationFailed
 
@@ -123,3 +126,66 @@ def test_suspension_check_costs_no_lookup_when_warm(grigny, client_for):
         assert client.get("/").status_code == 503
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     assert "tenants_city" not in sql and "tenants_domain" not in sql
+
+
+def test_a_throw_away_city_is_dropped_by_the_same_function(db):
+    """Tests' clean-up drops cities in any state, through city_drop (same audit, same rows)."""
+    city = city_onboard(name="Sevran", slug="sevran", insee="93071", admin_email="a@s.test").city
+    assert city.status == CityStatus.ACTIVE
+    city_drop(city=city, by="tests", confirm_slug="sevran", dangerously_skip_archive=True)
+    assert not provisioning.schema_exists("sevran")
+    assert not City.objects.filter(slug="sevran").exists()
+    assert not Domain.objects.filter(domain="sevran.localhost").exists()
+    entry = AuditEntry.objects.get(action="city.dropped", details__slug="sevran")
+    assert entry.actor == "tests"
+
+
+def test_the_escape_hatch_still_wants_the_slug(db):
+    city = city_onboard(name="Sevran", slug="sevran", insee="93071", admin_email="a@s.test").city
+    with pytest.raises(ValidationFailed):
+        city_drop(city=city, by="tests", confirm_slug="grigny", dangerously_skip_archive=True)
+    assert provisioning.schema_exists("sevran")
+
+
+def test_every_drop_goes_through_city_drop():
+    """Nothing else drops a city's schema or deletes City rows, and the console, the tests'
+    clean-up and the benchmarks call tenants.lifecycle.city_drop."""
+    root = Path(__file__).resolve().parents[2]
+    layers = ("tenants", "shared_apps", "tenant_apps", "platform")
+    code = [path for layer in layers for path in (root / layer).rglob("*.py")]
+    offenders = {
+        where
+        for where, call in _calls(root, [*code, root / "tests" / "conftest.py"])
+        if _drops(ast.unparse(call.func))
+    }
+    assert offenders == {"tenants/lifecycle.py:city_drop"}
+    callers = {
+        where
+        for where, call in _calls(root, [*code, *(root / "tests").rglob("*.py")])
+        if ast.unparse(call.func).split(".")[-1] == "city_drop"
+    }
+    assert {
+        "shared_apps/console/views.py:city_drop",
+        "tests/conftest.py:committed",
+        "tests/bench/bench_matching.py:bench_city",
+    } <= callers
+
+
+def _drops(function: str) -> bool:
+    """Dropping a schema, or deleting City rows."""
+    if function.split(".")[-1] == "drop_schema":
+        return True
+    return function.startswith("City.objects") and function.endswith(".delete")
+
+
+def _calls(root: Path, paths: list[Path]):
+    """(file:function, call) for every call inside a function of `paths`; not migrations, nor
+    provisioning itself (drop_schema's home, which also drops spare schemas)."""
+    for path in paths:
+        if "migrations" in path.parts or path == root / "tenants" / "provisioning.py":
+            continue
+        for function in ast.walk(ast.parse(path.read_text())):
+            if isinstance(function, ast.FunctionDef):
+                for node in ast.walk(function):
+                    if isinstance(node, ast.Call):
+                        yield f"{path.relative_to(root)}:{function.name}", node

@@ -137,7 +137,7 @@ def test_failure_during_provisioning_leaves_nothing(db, monkeypatch):
         raise RuntimeError("disk full")
 
     cities, schemas, audits = City.objects.count(), _schemas(), AuditEntry.objects.count()
-    monkeypatch.setattr("tenants.services.branding_initialize", crash)
+    monkeypatch.setattr("tenant_apps.branding.hooks.branding_initialize", crash)
     with pytest.raises(RuntimeError):
         onboard()
     assert City.objects.count() == cities
@@ -183,3 +183,18 @@ def _schemas() -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT nspname FROM pg_namespace")
         return {row[0] for row in cursor.fetchall()}
+
+
+def test_command_writes_the_audit_row_and_the_plan_like_the_console(db):
+    from io import StringIO
+
+    from shared_apps.billing.models import Subscription
+
+    call_command("onboard_city", "--name", "Sevran", "--slug", "sevran", "--insee", "93071",
+                 "--admin-email", "admin@sevran.test", "--plan", "territoire",
+                 stdout=StringIO())  # fmt: skip
+    city = City.objects.get(slug="sevran")
+    started = AuditEntry.objects.get(action="console.onboarding_started", city=city)
+    assert (started.actor, started.details["via"]) == ("system", "command")
+    assert started.details["plan"] == "territoire"
+    assert Subscription.objects.get(city=city).plan == "territoire"

@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.city",
+                "tenant_apps.branding.context_processors.branding",
                 "tenant_apps.youth.context_processors.youth",
             ],
         },

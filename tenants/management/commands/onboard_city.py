@@ -18,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--admin-email", required=True, help="E-mail of the first city admin.")
         parser.add_argument("--domain", help="An extra custom domain for the city.")
         parser.add_argument("--primary-color", help="Brand colour, #RRGGBB.")
+        parser.add_argument("--plan", default="", help="Billing plan key, e.g. 'essentiel'.")
 
     def handle(self, *args, **options) -> None:
         try:
@@ -28,6 +29,8 @@ class Command(BaseCommand):
                 admin_email=options["admin_email"],
                 domain=options.get("domain"),
                 primary_color=options.get("primary_color"),
+                plan=options.get("plan") or "",
+                via="command",
             )
         except ApplicationError as exc:
             details = "; ".join(

@@ -93,7 +93,7 @@ def test_wizard_happy_path_provisions_and_shows_the_url(
         )
     assert response.status_code == 302
     assert response["Location"] == "/console/villes/sevran/progression/"
-    assert any("_onboarding_submit" in repr(c) for c in callbacks)  # the task, after commit
+    assert any("_provision_in_background" in repr(c) for c in callbacks)  # the task, after commit
     city = City.objects.get(slug="sevran")
     assert city.status == CityStatus.PROVISIONING
     waiting = console.get(response["Location"]).content.decode()

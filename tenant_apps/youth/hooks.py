@@ -1,0 +1,16 @@
+"""What youth adds to onboarding (tenants.hooks): the new city's neighbourhoods (its QPV and
+"outside QPV"), which young people pick in their profile."""
+
+from __future__ import annotations
+
+from tenants import hooks
+
+from .services import neighbourhoods_seed
+
+
+def neighbourhoods_seed_hook(seeding: hooks.CitySeed) -> None:
+    neighbourhoods_seed(commune_insee=seeding.city.insee)
+
+
+def register() -> None:
+    hooks.seed.register("youth.neighbourhoods", neighbourhoods_seed_hook, order=20)
