@@ -162,7 +162,7 @@ def test_nothing_pending_forks_nothing(db, monkeypatch):
     def no_pool(*args, **kwargs):
         raise AssertionError("no schema should be migrated")
 
-    monkeypatch.setattr(fleet, "_run_pool", no_pool)
+    monkeypatch.setattr(fleet.runner, "_run_pool", no_pool)
     report = fleet.migrate_fleet(parallel=2)
     assert report.ok and report.outcomes == []
     assert report.checked == len(report.up_to_date) >= 4
@@ -196,9 +196,9 @@ def test_content_types_are_refreshed_only_when_models_change():
 
     add_column = migrations.AddField("branding", "x", models.IntegerField(null=True))
     new_model = migrations.CreateModel("Probe", [("id", models.AutoField(primary_key=True))])
-    assert not fleet._needs_post_migrate(plan(add_column))
-    assert fleet._needs_post_migrate(plan(add_column, new_model))
-    assert fleet._needs_post_migrate(plan(migrations.RenameModel("Branding", "Brand")))
+    assert not fleet.plan._needs_post_migrate(plan(add_column))
+    assert fleet.plan._needs_post_migrate(plan(add_column, new_model))
+    assert fleet.plan._needs_post_migrate(plan(migrations.RenameModel("Branding", "Brand")))
 
 
 def test_a_schema_never_migrated_gets_every_migration(committed):
@@ -238,7 +238,7 @@ def test_pre_migrate_receivers_never_edit_the_shared_migrations():
 
     migration = migrations.Migration("0099_probe", "branding")
     migration.operations = [migrations.RenameModel("Branding", "Brand")]
-    ((copy, backwards),) = fleet._fresh_copies([(migration, False)])
+    ((copy, backwards),) = fleet.plan.fresh_copies([(migration, False)])
     copy.operations.append(migrations.RunSQL("SELECT 1"))
     assert copy == migration and not backwards
     assert len(migration.operations) == 1 and len(copy.operations) == 2
