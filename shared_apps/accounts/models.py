@@ -68,6 +68,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role in STAFF_ROLES
 
     @property
+    def is_city_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_youth(self) -> bool:
+        return self.role == Role.YOUTH
+
+    @property
     def is_operator(self) -> bool:
         return self.role == Role.OPERATOR
 
