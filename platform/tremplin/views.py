@@ -7,12 +7,16 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from tenants.pages import any_host_page
 
+
+@any_host_page
 def healthz(request: HttpRequest) -> JsonResponse:
     """The process is up."""
     return JsonResponse({"status": "ok"})
 
 
+@any_host_page
 def readyz(request: HttpRequest) -> JsonResponse:
     """The database and Redis answer."""
     checks = {}

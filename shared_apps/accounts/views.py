@@ -11,17 +11,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from kernel.errors import ApplicationError
 
+from tenants.pages import any_host_page
+
 from .forms import EmailAuthenticationForm, SetPasswordForm
 from .passwords import FriendlySetPasswordForm
 from .services import invitation_accept, invitation_get_usable
 
 
+@any_host_page
 class SignInView(LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
 
+@any_host_page
 class SignOutView(LogoutView):
     pass
 
@@ -30,25 +34,30 @@ class SignOutView(LogoutView):
 # login, so a link from one city never works for an account of another), our templates.
 
 
+@any_host_page
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
 
 
+@any_host_page
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
 
 
+@any_host_page
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     form_class = FriendlySetPasswordForm
 
 
+@any_host_page
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
+@any_host_page
 def invitation_view(request: HttpRequest, secret: str) -> HttpResponse:
     try:
         invitation = invitation_get_usable(secret=secret)

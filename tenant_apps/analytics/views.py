@@ -9,10 +9,9 @@ from django.shortcuts import render
 
 from tenant_apps.catalogue.permissions import can_publish, can_write
 from tenant_apps.catalogue.selectors import offer_get_for_city
-from tenant_apps.staff.views import staff_view
 from tenant_apps.youth.models import Neighbourhood
-from tenants.access import current_city
 from tenants.features import feature_enabled
+from tenants.pages import city_page, staff_page
 
 from .charts import bar_chart
 from .forms import FiltersSerializer, can_see_diagnostic
@@ -23,7 +22,7 @@ EXPORT_FLAG = "diagnostic_export"
 
 
 # City host; anonymous → sign-in; youth and partners → 403 page (the back-office's own gate).
-diagnostic_view = staff_view(can_see_diagnostic)
+diagnostic_view = staff_page(can_see_diagnostic)
 
 
 def _filters(request: HttpRequest) -> tuple[DiagnosticFilters, dict]:
@@ -47,7 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 columns=table["columns"] if len(table["columns"]) <= 3 else table["columns"][:1],
             )
             table["chart"] = len(table["columns"]) <= 3
-    city = current_city(request)
+    city = request.city
     return render(
         request,
         "analytics/diagnostic.html",
@@ -67,7 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @diagnostic_view
 def export_csv(request: HttpRequest) -> HttpResponse:
     """Every table of the diagnostic as one CSV (section, table, row, column, value)."""
-    if not feature_enabled(current_city(request), EXPORT_FLAG):
+    if not feature_enabled(request.city, EXPORT_FLAG):
         return render(request, "analytics/export_disabled.html", status=403)
     filters, _errors = _filters(request)
     data = diagnostic_cached(filters=filters)
@@ -92,11 +91,10 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@city_page
 def apply_redirect(request: HttpRequest, offer_id) -> HttpResponse:
     """/offres/<id>/postuler/: count the click to apply, then go to the offer's apply link."""
-    if current_city(request) is None:
-        raise Http404
-    hit = offer_get_for_city(offer_id=offer_id)
+    hit = offer_get_for_city(offer_id=offer_id, city=request.city)
     if hit is None or not hit.offer.apply_url:
         raise Http404
     record(request, "apply", offer=hit.offer)

@@ -13,5 +13,5 @@ urlpatterns = [
     path("icon.svg", views.icon, name="icon"),
     path("sw.js", views.service_worker, name="sw"),
     path("staff/branding/", views.staff_branding, name="staff"),
-    path("staff/branding/pages/<slug:slug>/", views.staff_page, name="staff-page"),
+    path("staff/branding/pages/<slug:slug>/", views.staff_page_edit, name="staff-page"),
 ]

@@ -4,11 +4,9 @@ and the admin's branding screens under /staff/branding/."""
 from __future__ import annotations
 
 import json
-from functools import wraps
 from xml.sax.saxutils import escape
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,8 +14,7 @@ from django.views.decorators.cache import cache_control
 from kernel.errors import ApplicationError
 from kernel.forms import add_application_error
 
-from shared_apps.accounts.models import Role
-from tenants.access import city_or_404, current_city
+from tenants.pages import city_page, is_city_admin, staff_page
 
 from .forms import BrandingForm, PageForm
 from .models import SOCIAL_NETWORKS, PageSlug
@@ -25,14 +22,17 @@ from .selectors import branding_get, page_get, social_links_list
 from .services import DEFAULT_PRIMARY, branding_update, page_default, page_update
 
 
+@city_page
 def city_home(request: HttpRequest) -> HttpResponse:
     return render(request, "branding/city_home.html")
 
 
+@city_page
 def page(request: HttpRequest, slug: str) -> HttpResponse:
-    city = city_or_404(request)
     stored = page_get(slug=slug)
-    title, body = (stored.title, stored.body) if stored else page_default(slug, city_name=city.name)
+    title, body = (
+        (stored.title, stored.body) if stored else page_default(slug, city_name=request.city.name)
+    )
     return render(
         request,
         "branding/page.html",
@@ -45,13 +45,13 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@city_page
 def offline(request: HttpRequest) -> HttpResponse:
-    city_or_404(request)
     return render(request, "branding/offline.html")
 
 
 def _names(request: HttpRequest) -> tuple[str, str, str]:
-    city = city_or_404(request)
+    city = request.city
     branding = branding_get()
     name = (branding.display_name if branding else "") or city.name
     color = branding.primary_color if branding else DEFAULT_PRIMARY
@@ -59,6 +59,7 @@ def _names(request: HttpRequest) -> tuple[str, str, str]:
 
 
 @cache_control(max_age=300)
+@city_page
 def manifest(request: HttpRequest) -> HttpResponse:
     name, color, _slug = _names(request)
     body = {
@@ -81,6 +82,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
 
 
 @cache_control(max_age=300)
+@city_page
 def icon(request: HttpRequest) -> HttpResponse:
     """A square icon: the city's initial in white on its primary colour."""
     name, color, _slug = _names(request)
@@ -95,6 +97,7 @@ def icon(request: HttpRequest) -> HttpResponse:
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
+@city_page
 def service_worker(request: HttpRequest) -> HttpResponse:
     _name, _color, slug = _names(request)
     response = render(
@@ -112,20 +115,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 # Staff: the city admin only.
 
 
-def admin_only(view):
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        city_or_404(request)
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if request.user.role != Role.ADMIN:
-            return render(request, "staff/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@admin_only
+@staff_page(is_city_admin)
 def staff_branding(request: HttpRequest) -> HttpResponse:
     branding = branding_get()
     initial = {
@@ -162,15 +152,13 @@ def staff_branding(request: HttpRequest) -> HttpResponse:
     )
 
 
-@admin_only
-def staff_page(request: HttpRequest, slug: str) -> HttpResponse:
+@staff_page(is_city_admin)
+def staff_page_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if slug not in PageSlug.values:
         raise Http404
     stored = page_get(slug=slug)
     title, body = (
-        (stored.title, stored.body)
-        if stored
-        else page_default(slug, city_name=current_city(request).name)
+        (stored.title, stored.body) if stored else page_default(slug, city_name=request.city.name)
     )
     form = PageForm(request.POST or None, initial={"title": title, "body": body})
     if request.method == "POST" and form.is_valid():

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from tenant_apps.analytics.recording import record
-from tenants.access import city_or_404
+from tenants.pages import city_page
 
 from .api import OfferFiltersSerializer
 from .ical import events_to_ics
@@ -18,9 +18,9 @@ from .selectors import OfferFilters, event_list_for_city, offer_get_for_city, of
 from .themes import theme_choices, theme_labels
 
 
+@city_page
 def offer_list_page(request: HttpRequest) -> HttpResponse:
     """Search form and results; works without JavaScript (GET form)."""
-    city_or_404(request)
     params = OfferFiltersSerializer(data=request.GET)
     errors = {}
     if params.is_valid():
@@ -28,7 +28,8 @@ def offer_list_page(request: HttpRequest) -> HttpResponse:
     else:
         errors = params.errors
         filters = OfferFilters()
-    page = Paginator(offer_list_for_city(filters=filters), 20).get_page(request.GET.get("page"))
+    results = offer_list_for_city(filters=filters, city=request.city)
+    page = Paginator(results, 20).get_page(request.GET.get("page"))
     if (filters.q or filters.theme) and page.number == 1:
         record(request, "search", query=filters.q, results=page.paginator.count,
                themes=[filters.theme])  # fmt: skip
@@ -50,9 +51,9 @@ def offer_list_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@city_page
 def offer_detail_page(request: HttpRequest, offer_id) -> HttpResponse:
-    city_or_404(request)
-    hit = offer_get_for_city(offer_id=offer_id)
+    hit = offer_get_for_city(offer_id=offer_id, city=request.city)
     if hit is None:
         raise Http404
     labels = theme_labels()
@@ -69,11 +70,12 @@ def offer_detail_page(request: HttpRequest, offer_id) -> HttpResponse:
     )
 
 
+@city_page
 def agenda_ics(request: HttpRequest) -> HttpResponse:
     """The city's published events as an iCalendar feed (subscribe from any calendar app)."""
-    city = city_or_404(request)
+    city = request.city
     body = events_to_ics(
-        hits=event_list_for_city(),
+        hits=event_list_for_city(city=city),
         calendar_name=f"Agenda jeunesse - {city.name}",
         host=request.get_host().split(":")[0],
         url_for=lambda hit: request.build_absolute_uri(f"/offres/{hit.offer.pk}/"),

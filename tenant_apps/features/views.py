@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from kernel.errors import ApplicationError
 
-from shared_apps.accounts.models import Role
-from tenants.access import city_or_404
 from tenants.features import FEATURES, feature_enable, feature_states
+from tenants.pages import is_city_admin, staff_page
 
 
+@staff_page(is_city_admin, forbidden_template="features/forbidden.html")
 def feature_settings(request: HttpRequest) -> HttpResponse:
-    city = city_or_404(request)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if request.user.role != Role.ADMIN:
-        return render(request, "features/forbidden.html", status=403)
+    city = request.city
     if request.method == "POST":
         key = request.POST.get("key", "")
         enabled = request.POST.get("enabled") == "1"

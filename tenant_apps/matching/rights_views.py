@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 from tenant_apps.analytics.recording import record
 from tenant_apps.catalogue.selectors import offer_get_for_city
 from tenant_apps.youth.choices import Situation
-from tenants.access import city_or_404
+from tenants.pages import city_page, signed_in_page
 
 from . import services
 from .candidates import candidates_for_city
@@ -27,8 +26,9 @@ from .rights_api import ProfileInputSerializer
 QUICK_FIELDS = ("birth_date", "situation", "boursier")
 
 
+@city_page
 def rights_view(request: HttpRequest) -> HttpResponse:
-    city = city_or_404(request)
+    city = request.city
     errors = {}
     if request.method == "POST" and not request.user.is_authenticated:
         raw = {k: v for k, v in request.POST.items() if k in QUICK_FIELDS and v != ""}
@@ -66,10 +66,10 @@ def rights_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_page
 @require_POST
 def right_claim_view(request: HttpRequest, offer_id: str) -> HttpResponse:
-    hit = offer_get_for_city(offer_id=offer_id, city=city_or_404(request))
+    hit = offer_get_for_city(offer_id=offer_id, city=request.city)
     if hit is None or hit.offer.kind != "aide":
         raise Http404
     if request.POST.get("undo"):
@@ -80,8 +80,9 @@ def right_claim_view(request: HttpRequest, offer_id: str) -> HttpResponse:
     return redirect("matching:rights")
 
 
+@city_page
 def feed_view(request: HttpRequest) -> HttpResponse:
-    city = city_or_404(request)
+    city = request.city
     profile = match_profile_for_request(request, today=date.today(), city=city)
     items = feed_for(profile=profile, candidates=candidates_for_city(city), now=timezone.now())
     return render(request, "matching/feed.html", {"items": items})

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from kernel.errors import ApplicationError
 
+from tenants.pages import city_page, redirect_back, signed_in_page
+
 from . import selectors, services
 from .models import AdvisorKind
 
 
+@city_page
 def advisor_list_view(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("type")
     kind = kind if kind in AdvisorKind.values else None
@@ -23,6 +25,7 @@ def advisor_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@city_page
 def advisor_detail_view(request: HttpRequest, advisor_id: int) -> HttpResponse:
     advisor = selectors.advisor_list().filter(pk=advisor_id).first()
     if advisor is None:
@@ -34,7 +37,7 @@ def advisor_detail_view(request: HttpRequest, advisor_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_page
 @require_POST
 def slot_book_view(request: HttpRequest, slot_id: int) -> HttpResponse:
     try:
@@ -43,12 +46,12 @@ def slot_book_view(request: HttpRequest, slot_id: int) -> HttpResponse:
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        return redirect(request.POST.get("back") or "matching:advisors")
+        return redirect_back(request, "matching:advisors", field="back")
     messages.success(request, "C'est réservé ! Tu retrouves ton rendez-vous ci-dessous.")
     return redirect("matching:my-bookings")
 
 
-@login_required
+@signed_in_page
 def my_bookings_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -57,7 +60,7 @@ def my_bookings_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_page
 @require_POST
 def booking_cancel_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     try:
@@ -69,6 +72,7 @@ def booking_cancel_view(request: HttpRequest, booking_id: int) -> HttpResponse:
     return redirect("matching:my-bookings")
 
 
+@city_page
 def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a one-button page (mail scanners follow links); POST unsubscribes."""
     if request.method == "POST":

@@ -11,9 +11,8 @@ from datetime import date
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,11 +25,9 @@ from tenant_apps.matching.candidates import candidates_for_city
 from tenant_apps.matching.feed import feed_for
 from tenant_apps.matching.models import InboxMessage
 from tenant_apps.matching.profiles import SESSION_KEY, match_profile_for_request
-from tenant_apps.staff.views import staff_view
 from tenant_apps.youth.choices import Situation
 from tenant_apps.youth.selectors import neighbourhood_list, profile_as_dict, profile_get
-from tenant_apps.youth.views import youth_only
-from tenants.access import city_or_404
+from tenants.pages import city_object_or_404, city_page, redirect_back, staff_page, youth_page
 
 from . import selectors, services
 from .forms import InspirationForm
@@ -60,8 +57,9 @@ def _knows_profile(request: HttpRequest) -> bool:
     return bool(request.session.get(SESSION_KEY))
 
 
+@city_page
 def home(request: HttpRequest) -> HttpResponse:
-    city = city_or_404(request)
+    city = request.city
     for_you = []
     knows = _knows_profile(request)
     if knows:
@@ -83,14 +81,14 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@city_page
 def agenda(request: HttpRequest) -> HttpResponse:
-    city_or_404(request)
     return render(request, "portal/agenda.html", {"days": selectors.events_by_day()})
 
 
+@city_page
 def structures(request: HttpRequest) -> HttpResponse:
     """Places to go, nearest to your quartier first (saved profile, or chosen here)."""
-    city_or_404(request)
     neighbourhoods = list(neighbourhood_list())
     chosen = None
     code = request.GET.get("quartier", "")
@@ -113,21 +111,21 @@ def structures(request: HttpRequest) -> HttpResponse:
     )
 
 
+@city_page
 def inspiration_list(request: HttpRequest) -> HttpResponse:
-    city_or_404(request)
     page = Paginator(selectors.inspiration_list_published(), 12).get_page(request.GET.get("page"))
     return render(request, "portal/inspiration_list.html", {"page": page})
 
 
+@city_page
 def inspiration_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    city_or_404(request)
     inspiration = selectors.inspiration_get_published(pk=pk)
     if inspiration is None:
         raise Http404
     return render(request, "portal/inspiration_detail.html", {"inspiration": inspiration})
 
 
-@youth_only
+@youth_page
 def account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -140,15 +138,8 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(default)
-
-
 @require_POST
-@youth_only
+@youth_page
 def save_toggle(request: HttpRequest, offer_id) -> HttpResponse:
     try:
         if request.POST.get("action") == "remove":
@@ -159,16 +150,16 @@ def save_toggle(request: HttpRequest, offer_id) -> HttpResponse:
             messages.success(request, _("C'est dans tes favoris."))
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return _back(request, "portal:saves")
+    return redirect_back(request, "portal:saves")
 
 
-@youth_only
+@youth_page
 def saves(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/saves.html", {"items": selectors.saves_for(user=request.user)})
 
 
 @require_POST
-@youth_only
+@youth_page
 def register(request: HttpRequest, offer_id) -> HttpResponse:
     try:
         if request.POST.get("action") == "cancel":
@@ -192,10 +183,10 @@ def register(request: HttpRequest, offer_id) -> HttpResponse:
                 )
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return _back(request, "portal:registrations")
+    return redirect_back(request, "portal:registrations")
 
 
-@youth_only
+@youth_page
 def registrations(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     upcoming, past = [], []
@@ -209,7 +200,7 @@ def registrations(request: HttpRequest) -> HttpResponse:
     )
 
 
-@youth_only
+@youth_page
 def inbox(request: HttpRequest) -> HttpResponse:
     items = list(InboxMessage.objects.filter(user=request.user)[:50])
     unread = [m.pk for m in items if m.read_at is None]
@@ -226,15 +217,15 @@ def _staff_context(request: HttpRequest, **extra) -> dict:
     return {"can_write": can_write(request.user), "can_publish": can_publish(request.user), **extra}
 
 
-@staff_view()
+@staff_page()
 def staff_registrations(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.events_with_counts(), 30).get_page(request.GET.get("page"))
     return render(request, "portal/staff_registrations.html", _staff_context(request, page=page))
 
 
-@staff_view()
+@staff_page()
 def staff_event_registrations(request: HttpRequest, offer_id) -> HttpResponse:
-    offer = get_object_or_404(Offer, pk=offer_id, kind=OfferKind.EVENEMENT)
+    offer = city_object_or_404(request, Offer, pk=offer_id, kind=OfferKind.EVENEMENT)
     rows = list(selectors.event_registrations(offer=offer))
     groups = {value: [r for r in rows if r.status == value] for value in RegistrationStatus.values}
     started = offer.starts_at is None or offer.starts_at <= timezone.now()
@@ -256,10 +247,10 @@ def staff_event_registrations(request: HttpRequest, offer_id) -> HttpResponse:
 
 
 @require_POST
-@staff_view(can_write)
+@staff_page(can_write)
 def staff_event_attendance(request: HttpRequest, offer_id) -> HttpResponse:
     """The « Présent·e » checkboxes: the ticked registered people are present, the others not."""
-    offer = get_object_or_404(Offer, pk=offer_id, kind=OfferKind.EVENEMENT)
+    offer = city_object_or_404(request, Offer, pk=offer_id, kind=OfferKind.EVENEMENT)
     ids = {int(v) for v in request.POST.getlist("attended") if v.isdigit()}
     try:
         changed = services.event_attendance_set(offer=offer, by=request.user, attended_ids=ids)
@@ -273,15 +264,15 @@ def staff_event_attendance(request: HttpRequest, offer_id) -> HttpResponse:
     return redirect("portal:staff-event-registrations", offer_id=offer.pk)
 
 
-@staff_view()
+@staff_page()
 def staff_inspirations(request: HttpRequest) -> HttpResponse:
     items = Inspiration.objects.order_by("-updated_at")
     return render(request, "portal/staff_inspirations.html", _staff_context(request, items=items))
 
 
-@staff_view(can_write)
+@staff_page(can_write)
 def staff_inspiration_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    inspiration = get_object_or_404(Inspiration, pk=pk) if pk else None
+    inspiration = city_object_or_404(request, Inspiration, pk=pk) if pk else None
     form = InspirationForm(request.POST or None, instance=inspiration)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.INSPIRATION_FIELDS}
@@ -303,9 +294,9 @@ def staff_inspiration_form(request: HttpRequest, pk: int | None = None) -> HttpR
 
 
 @require_POST
-@staff_view(can_write)
+@staff_page(can_write)
 def staff_inspiration_action(request: HttpRequest, pk: int) -> HttpResponse:
-    inspiration = get_object_or_404(Inspiration, pk=pk)
+    inspiration = city_object_or_404(request, Inspiration, pk=pk)
     action = request.POST.get("action")
     try:
         if action == "delete":

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from kernel.errors import ApplicationError
@@ -21,10 +21,11 @@ from tenant_apps.catalogue.themes import theme_labels
 from tenant_apps.matching import services
 from tenant_apps.matching.models import Advisor, Booking, MeetingFormat, Slot
 from tenant_apps.youth.choices import Frein
+from tenants.pages import city_object_or_404, staff_page
 
 from .advisor_forms import AdvisorForm, BookingCancelForm, SlotForm
 from .models import StaffAuditEntry
-from .views import _context, _fail, staff_view
+from .views import _context, _fail
 
 
 def can_view_advisors(user) -> bool:
@@ -43,7 +44,7 @@ def _advisor_context(request: HttpRequest, **extra) -> dict:
     return _context(request, can_manage=can_manage_advisors(request.user), **extra)
 
 
-@staff_view(can_view_advisors)
+@staff_page(can_view_advisors)
 def advisor_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     upcoming = Q(slots__starts_at__gt=now)
@@ -74,7 +75,7 @@ def _show_service_errors(form: AdvisorForm, exc: ApplicationError) -> None:
             form.add_error(target, line)
 
 
-@staff_view(can_manage_advisors)
+@staff_page(can_manage_advisors)
 def advisor_create(request: HttpRequest) -> HttpResponse:
     form = AdvisorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -89,9 +90,9 @@ def advisor_create(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/advisor_form.html", _advisor_context(request, form=form))
 
 
-@staff_view(can_manage_advisors)
+@staff_page(can_manage_advisors)
 def advisor_edit(request: HttpRequest, advisor_id: int) -> HttpResponse:
-    advisor = get_object_or_404(Advisor, pk=advisor_id)
+    advisor = city_object_or_404(request, Advisor, pk=advisor_id)
     # The form validates a copy: the service diffs the stored advisor against the new values.
     form = AdvisorForm(request.POST or None, instance=Advisor.objects.get(pk=advisor.pk))
     if request.method == "POST" and form.is_valid():
@@ -140,15 +141,15 @@ def _detail(request: HttpRequest, advisor: Advisor, *, slot_form: SlotForm | Non
     )
 
 
-@staff_view(can_view_advisors)
+@staff_page(can_view_advisors)
 def advisor_detail(request: HttpRequest, advisor_id: int) -> HttpResponse:
-    return _detail(request, get_object_or_404(Advisor, pk=advisor_id))
+    return _detail(request, city_object_or_404(request, Advisor, pk=advisor_id))
 
 
 @require_POST
-@staff_view(can_manage_advisors)
+@staff_page(can_manage_advisors)
 def advisor_activation(request: HttpRequest, advisor_id: int) -> HttpResponse:
-    advisor = get_object_or_404(Advisor, pk=advisor_id)
+    advisor = city_object_or_404(request, Advisor, pk=advisor_id)
     is_active = request.POST.get("active") == "1"
     try:
         services.advisor_set_active(advisor=advisor, by=request.user, is_active=is_active)
@@ -167,9 +168,9 @@ def advisor_activation(request: HttpRequest, advisor_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_view(can_manage_advisors)
+@staff_page(can_manage_advisors)
 def slot_add(request: HttpRequest, advisor_id: int) -> HttpResponse:
-    advisor = get_object_or_404(Advisor, pk=advisor_id)
+    advisor = city_object_or_404(request, Advisor, pk=advisor_id)
     form = SlotForm(request.POST, advisor=advisor)
     if not form.is_valid():
         return _detail(request, advisor, slot_form=form)
@@ -194,9 +195,9 @@ def slot_add(request: HttpRequest, advisor_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_view(can_manage_advisors)
+@staff_page(can_manage_advisors)
 def slot_delete(request: HttpRequest, advisor_id: int, slot_id: int) -> HttpResponse:
-    slot = get_object_or_404(Slot, pk=slot_id, advisor_id=advisor_id)
+    slot = city_object_or_404(request, Slot, pk=slot_id, advisor_id=advisor_id)
     try:
         services.slot_delete(slot=slot, by=request.user)
     except ApplicationError as exc:
@@ -207,9 +208,9 @@ def slot_delete(request: HttpRequest, advisor_id: int, slot_id: int) -> HttpResp
 
 
 @require_POST
-@staff_view(can_manage_advisors)
+@staff_page(can_manage_advisors)
 def booking_cancel(request: HttpRequest, advisor_id: int, booking_id: int) -> HttpResponse:
-    booking = get_object_or_404(Booking, pk=booking_id, slot__advisor_id=advisor_id)
+    booking = city_object_or_404(request, Booking, pk=booking_id, slot__advisor_id=advisor_id)
     form = BookingCancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:

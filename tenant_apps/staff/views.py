@@ -6,19 +6,15 @@ again and write the audit log.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from kernel.errors import ApplicationError
 
-from shared_apps.accounts.models import Role
 from shared_apps.billing.selectors import city_billing_summary, plan_list
 from shared_apps.billing.services import portal_link_create
 from shared_apps.national.models import NationalOffer
@@ -26,33 +22,14 @@ from tenant_apps.catalogue import services
 from tenant_apps.catalogue.importers.csv_template import template_csv
 from tenant_apps.catalogue.imports import import_start
 from tenant_apps.catalogue.models import ImportRun, NationalOfferSetting, Offer, Structure
-from tenant_apps.catalogue.permissions import can_publish, can_read, can_write
+from tenant_apps.catalogue.permissions import can_publish, can_write
 from tenant_apps.catalogue.selectors import OfferHit
 from tenant_apps.catalogue.themes import theme_labels
-from tenants.access import current_city
 from tenants.models import build_url
+from tenants.pages import city_object_or_404, is_city_admin, redirect_back, staff_page
 
 from .forms import ImportForm, NationalSettingForm, OfferFilterForm, OfferForm, StructureForm
 from .models import StaffAuditEntry
-
-
-def staff_view(check=can_read):
-    """City host only; anonymous → sign-in page; signed in without the role → 403 page."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs):
-            if current_city(request) is None:
-                raise Http404
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not check(request.user):
-                return render(request, "staff/forbidden.html", status=403)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _context(request: HttpRequest, **extra) -> dict:
@@ -67,12 +44,12 @@ def _fail(request: HttpRequest, exc: ApplicationError) -> None:
     messages.error(request, exc.message)
 
 
-@staff_view()
+@staff_page()
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("staff:offers")
 
 
-@staff_view()
+@staff_page()
 def offer_list(request: HttpRequest) -> HttpResponse:
     form = OfferFilterForm(request.GET or None)
     offers = Offer.objects.select_related("structure").order_by("-updated_at")
@@ -88,7 +65,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/offer_list.html", _context(request, form=form, page=page))
 
 
-@staff_view(can_write)
+@staff_page(can_write)
 def offer_create(request: HttpRequest) -> HttpResponse:
     form = OfferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -103,9 +80,9 @@ def offer_create(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/offer_form.html", _context(request, form=form, offer=None))
 
 
-@staff_view(can_write)
+@staff_page(can_write)
 def offer_edit(request: HttpRequest, offer_id) -> HttpResponse:
-    offer = get_object_or_404(Offer, pk=offer_id)
+    offer = city_object_or_404(request, Offer, pk=offer_id)
     # The form validates a copy: the service diffs the stored offer against the new values.
     form = OfferForm(request.POST or None, instance=Offer.objects.get(pk=offer.pk))
     if request.method == "POST" and form.is_valid():
@@ -125,9 +102,9 @@ def offer_edit(request: HttpRequest, offer_id) -> HttpResponse:
     )
 
 
-@staff_view()
+@staff_page()
 def offer_preview(request: HttpRequest, offer_id) -> HttpResponse:
-    offer = get_object_or_404(Offer.objects.select_related("structure"), pk=offer_id)
+    offer = city_object_or_404(request, Offer.objects.select_related("structure"), pk=offer_id)
     labels = theme_labels()
     return render(
         request,
@@ -142,20 +119,20 @@ def offer_preview(request: HttpRequest, offer_id) -> HttpResponse:
 
 
 @require_POST
-@staff_view(can_write)
+@staff_page(can_write)
 def offer_action(request: HttpRequest, offer_id) -> HttpResponse:
-    offer = get_object_or_404(Offer, pk=offer_id)
+    offer = city_object_or_404(request, Offer, pk=offer_id)
     try:
         services.offer_transition(offer=offer, by=request.user, action=request.POST.get("action"))
     except ApplicationError as exc:
         _fail(request, exc)
     else:
         messages.success(request, f"« {offer.title} » : {offer.get_status_display().lower()}.")
-    return redirect(request.POST.get("next") or "staff:offers")
+    return redirect_back(request, "staff:offers")
 
 
 @require_POST
-@staff_view(can_write)
+@staff_page(can_write)
 def offer_bulk(request: HttpRequest) -> HttpResponse:
     ids = request.POST.getlist("ids")
     if not ids:
@@ -174,7 +151,7 @@ def offer_bulk(request: HttpRequest) -> HttpResponse:
     return redirect("staff:offers")
 
 
-@staff_view()
+@staff_page()
 def structure_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     structures = Structure.objects.all()
@@ -185,9 +162,9 @@ def structure_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view(can_publish)
+@staff_page(can_publish)
 def structure_form(request: HttpRequest, structure_id=None) -> HttpResponse:
-    structure = get_object_or_404(Structure, pk=structure_id) if structure_id else None
+    structure = city_object_or_404(request, Structure, pk=structure_id) if structure_id else None
     instance = Structure.objects.get(pk=structure.pk) if structure else None
     form = StructureForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -207,7 +184,7 @@ def structure_form(request: HttpRequest, structure_id=None) -> HttpResponse:
     )
 
 
-@staff_view()
+@staff_page()
 def national_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     offers = NationalOffer.objects.filter(status="published").order_by("title")
@@ -223,7 +200,7 @@ def national_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@staff_view(can_publish)
+@staff_page(can_publish)
 def national_setting(request: HttpRequest, offer_id) -> HttpResponse:
     form = NationalSettingForm(request.POST)
     if form.is_valid():
@@ -235,10 +212,10 @@ def national_setting(request: HttpRequest, offer_id) -> HttpResponse:
             _fail(request, exc)
         else:
             messages.success(request, "Réglage enregistré pour ta ville.")
-    return redirect(request.POST.get("next") or "staff:national")
+    return redirect_back(request, "staff:national")
 
 
-@staff_view(can_publish)
+@staff_page(can_publish)
 def import_page(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -260,14 +237,14 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/imports.html", _context(request, form=form, runs=runs))
 
 
-@staff_view()
+@staff_page()
 def csv_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="modele-offres-tremplin.csv"'
     return response
 
 
-@staff_view()
+@staff_page()
 def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(StaffAuditEntry.objects.all(), 50).get_page(request.GET.get("page"))
     return render(request, "staff/audit_list.html", _context(request, page=page))
@@ -277,13 +254,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 # the card and the plan change are Stripe's Billing Portal.
 
 
-def _is_admin(user) -> bool:
-    return can_read(user) and user.role == Role.ADMIN
-
-
-@staff_view(_is_admin)
+@staff_page(is_city_admin)
 def billing(request: HttpRequest) -> HttpResponse:
-    subscription = city_billing_summary(city=current_city(request))
+    subscription = city_billing_summary(city=request.city)
     labels = {plan.key: plan.label for plan in plan_list()}
     plan = subscription.plan if subscription else ""
     return render(
@@ -299,12 +272,12 @@ def billing(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@staff_view(_is_admin)
+@staff_page(is_city_admin)
 def billing_portal(request: HttpRequest) -> HttpResponse:
     """Open a Stripe Billing Portal session and send the admin there (303); Stripe sends them
     back to the billing page. Allowed in a suspended city (tenants/middleware.py): paying is
     how a city suspended for non-payment gets back."""
-    city = current_city(request)
+    city = request.city
     back = build_url(city.primary_host, reverse("staff:billing"))
     try:
         url = portal_link_create(city=city, return_url=back)

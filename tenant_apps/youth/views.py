@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,9 +13,8 @@ from django.views.decorators.http import require_POST
 from kernel.errors import ApplicationError
 from kernel.forms import add_application_error
 
-from shared_apps.accounts.models import Role
 from tenant_apps.catalogue.themes import theme_labels
-from tenants.access import current_city
+from tenants.pages import city_page, redirect_back, youth_page
 
 from .choices import MIN_AGE, ConsentKind, Frein, LookingFor
 from .forms import STEPS, LookingForStep, SignupForm, SituationStep, step_data, step_initial
@@ -43,31 +40,7 @@ from .services import (
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def city_only(view):
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if current_city(request) is None:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def youth_only(view):
-    """Signed-in young people only; staff get a short explanation instead."""
-
-    @wraps(view)
-    @city_only
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role != Role.YOUTH:
-            return render(request, "youth/not_youth.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@city_only
+@city_page
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("youth:profile")
@@ -97,7 +70,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "youth/signup.html", {"form": form, "min_age": MIN_AGE})
 
 
-@city_only
+@city_page
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     try:
         email_verify(token=token)
@@ -108,16 +81,16 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
-@youth_only
+@youth_page
 def resend_verification(request: HttpRequest) -> HttpResponse:
     if verification_resend(user=request.user):
         messages.success(request, _("C'est reparti : regarde ta boîte e-mail (et tes spams)."))
     else:
         messages.info(request, _("Ton adresse est déjà confirmée."))
-    return redirect(request.POST.get("next") or "youth:profile")
+    return redirect_back(request, "youth:profile")
 
 
-@youth_only
+@youth_page
 def profile(request: HttpRequest) -> HttpResponse:
     answers = profile_as_dict(profile_ensure(user=request.user))
     return render(request, "youth/profile.html", _summary_context(answers))
@@ -154,7 +127,7 @@ def _yes(answers: dict, name: str) -> str:
     return "" if value is None else ("oui" if value else "non")
 
 
-@youth_only
+@youth_page
 def profile_step(request: HttpRequest, slug: str) -> HttpResponse:
     index = next((i for i, step in enumerate(STEPS) if step.slug == slug), None)
     if index is None:
@@ -186,7 +159,7 @@ def profile_step(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@youth_only
+@youth_page
 def my_data(request: HttpRequest) -> HttpResponse:
     consents = list(consent_list(user=request.user))
     return render(
@@ -199,7 +172,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     )
 
 
-@youth_only
+@youth_page
 def export_download(request: HttpRequest) -> HttpResponse:
     body = json.dumps(user_data_export(user=request.user), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -208,7 +181,7 @@ def export_download(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@youth_only
+@youth_page
 def consent_change(request: HttpRequest, kind: str) -> HttpResponse:
     try:
         if request.POST.get("action") == "give":
@@ -222,7 +195,7 @@ def consent_change(request: HttpRequest, kind: str) -> HttpResponse:
     return redirect("youth:my_data")
 
 
-@youth_only
+@youth_page
 def delete_account(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
