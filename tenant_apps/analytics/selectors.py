@@ -1,25 +1,31 @@
 """The diagnostic's figures, read from rollups only (never raw events), with the privacy rule
-of privacy.py applied. One dict feeds the page, the API and the CSV export."""
+of privacy.py applied. One dict feeds the page, the API and the CSV export.
+
+`_Reader` loads what the dashboard needs in a few queries; one function per section turns it
+into that section's figures and rows; `diagnostic` dresses them in wording.py's French.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection
-from django.utils import timezone
+from kernel.clock import local_today
 
 from tenant_apps.catalogue.themes import theme_labels
 from tenant_apps.youth.choices import DiplomaLevel, Frein, Situation
 from tenant_apps.youth.models import Neighbourhood
 
+from . import wording
 from .dashboard_cache import cached
 from .models import CITY, AgeBand, Period, PopulationFact
 from .privacy import SUPPRESSED, published_atoms, share, totals, value_of
+from .wording import REMOVED_OFFER, UNKNOWN, week_label
 
 TOP = 10
-UNKNOWN = "Non renseigné"
+NON_RECOURS_ROWS = 30
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ def month_start(day: date) -> date:
 
 def default_filters(today: date | None = None) -> DiagnosticFilters:
     """The last three months, this one included."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     start = month_start(today)
     for _ in range(2):
         start = month_start(start - timedelta(days=1))
@@ -47,18 +53,11 @@ def _months(filters: DiagnosticFilters) -> tuple[date, date]:
     return month_start(filters.date_from), month_start(filters.date_to)
 
 
+# Rows: {"key", "label", "values"}, one value per column.
+
+
 def _row(key, label, *values) -> dict:
     return {"key": str(key), "label": str(label), "values": list(values)}
-
-
-def _table(tid: str, title: str, description: str, rows: list[dict], columns=None) -> dict:
-    return {
-        "id": tid,
-        "title": title,
-        "description": description,
-        "columns": columns or ["Jeunes"],
-        "rows": rows,
-    }
 
 
 def _ranked(figures: dict, labels, limit: int | None = TOP) -> list[dict]:
@@ -74,6 +73,14 @@ def _in_order(figures: dict, choices: list[tuple[str, str]], unknown: bool = Tru
     if unknown and figures.get("", 0):
         rows.append(_row("", UNKNOWN, figures[""]))
     return rows
+
+
+def _weekly_rows(*series: dict) -> list[dict]:
+    """One row per week (ISO date keys) that any series has, one value per series."""
+    weeks = sorted(set().union(*series))
+    return [
+        _row(w, week_label(date.fromisoformat(w)), *[s.get(w, 0) for s in series]) for w in weeks
+    ]
 
 
 class _Reader:
@@ -92,6 +99,7 @@ class _Reader:
         )
         self._events = self._load_events()
         self._population = self._load_population()
+        self.neighbourhoods = {n.code: n for n in Neighbourhood.objects.all()}
 
     def _load_events(self) -> dict[tuple[str, str, str], dict]:
         """(period, metric, dimension) → key → figure (weeks: week start → figure)."""
@@ -138,6 +146,9 @@ class _Reader:
     def population_atoms(self, dimension: str):
         return published_atoms(self._population.get(dimension, []))
 
+    def neighbourhood_name(self, code: str) -> str:
+        return self.neighbourhoods[code].name if code in self.neighbourhoods else UNKNOWN
+
 
 def _offer_titles(ids: set[str]) -> dict[str, str]:
     import uuid
@@ -168,6 +179,141 @@ def _aid_ids() -> dict[str, str]:
     return {str(c.id): c.title for c in candidates_for_city(connection.tenant) if c.kind == "aide"}
 
 
+# One function per section: its figures (by key) and its tables' rows (by table id), in the
+# keys and ids of wording.py.
+
+
+@dataclass
+class SectionFigures:
+    figures: dict[str, int | str] = field(default_factory=dict)
+    tables: dict[str, list[dict]] = field(default_factory=dict)
+
+
+def who_they_are(r: _Reader) -> SectionFigures:
+    """Registered young people: how many, in a QPV, by age, situation, diploma, neighbourhood."""
+    everyone = r.population_atoms("all")
+    by_nb = totals(everyone, keyfn=lambda group, key: group[0])
+    total = totals(everyone, keyfn=lambda group, key: "all").get("all", 0)
+    qpv_codes = {code for code, n in r.neighbourhoods.items() if n.is_qpv}
+    qpv = totals(everyone, keyfn=lambda g, k: "qpv" if g[0] in qpv_codes else "").get("qpv", 0)
+    return SectionFigures(
+        figures={"registered": total, "qpv_share": share(qpv, total)},
+        tables={
+            "age": _in_order(r.population("age_band"), list(AgeBand.choices)),
+            "situation": _in_order(r.population("situation"), list(Situation.choices)),
+            "diploma": _in_order(r.population("diploma"), list(DiplomaLevel.choices)),
+            "neighbourhood": _ranked(by_nb, r.neighbourhood_name, limit=None),
+        },
+    )
+
+
+def what_they_look_for(r: _Reader) -> SectionFigures:
+    """Searches (all, and those that found nothing), themes opened, offers saved."""
+    themes = theme_labels()
+    theme_figures = r.events("view", "theme")
+    for key, value in r.events("search", "theme").items():
+        if key not in theme_figures:
+            theme_figures[key] = value
+    saved = r.events("save", "offer")
+    titles = _offer_titles(set(saved))
+    return SectionFigures(
+        figures={"searchers": r.events("search", "all").get("", 0)},
+        tables={
+            "searches": _ranked(r.events("search", "query"), str),
+            "unmet": _ranked(r.events("search", "query_empty"), str),
+            "themes": _ranked(theme_figures, lambda k: themes.get(k, k)),
+            "saved": _ranked(saved, lambda k: titles.get(k, REMOVED_OFFER)),
+        },
+    )
+
+
+def what_holds_them_back(r: _Reader) -> SectionFigures:
+    """Freins cited: overall, by neighbourhood, by age band."""
+    frein_choices = list(Frein.choices)
+    frein_labels = dict(frein_choices)
+    frein_nb = r.population_atoms("frein")
+    frein_age = r.population("frein_age")
+    only = r.filters.neighbourhood
+    by_nb_rows = []
+    for code in (c for c in r.neighbourhoods if not only or c == only):
+        cells = totals({k: v for k, v in frein_nb.items() if k[0][0] == code})
+        if any(cells.values()):
+            by_nb_rows.append(
+                _row(code, r.neighbourhood_name(code), *[cells.get(f, 0) for f, _ in frein_choices])
+            )
+    bands = list(AgeBand.choices)
+    return SectionFigures(
+        tables={
+            "freins": _ranked(r.population("frein"), lambda k: frein_labels.get(k, k), limit=None),
+            "freins_nb": by_nb_rows,
+            "freins_age": [
+                _row(f, label, *[frein_age.get(f"{f}|{b}", 0) for b, _ in bands])
+                for f, label in frein_choices
+            ],
+        },
+    )
+
+
+def rights_not_taken_up(r: _Reader) -> SectionFigures:
+    """For each aid: young people entitled to it, who opened it, who asked for it."""
+    eligible = r.population("eligible")
+    opened = r.events("view", "offer")
+    clicked = r.events("take_up", "offer")
+    rows = [
+        _row(aid, title, eligible.get(aid, 0), opened.get(aid, 0), clicked.get(aid, 0))
+        for aid, title in _aid_ids().items()
+        if any(x.get(aid) for x in (eligible, opened, clicked))
+    ]
+    rows.sort(key=lambda row: (-value_of(row["values"][0]), row["label"]))
+    return SectionFigures(tables={"nonrecours": rows[:NON_RECOURS_ROWS]})
+
+
+def engagement(r: _Reader) -> SectionFigures:
+    """Events registered and attended, aids claimed, young people active each week."""
+    return SectionFigures(
+        figures={
+            "registrations": r.events("register", "all").get("", 0),
+            "attendees": r.events("attend", "all").get("", 0),
+            "claims": r.events("claim", "all").get("", 0),
+        },
+        tables={
+            "weekly": _weekly_rows(r.events("active", "all", Period.WEEK)),
+            "events_weekly": _weekly_rows(
+                r.events("register", "all", Period.WEEK), r.events("attend", "all", Period.WEEK)
+            ),
+        },
+    )
+
+
+_SECTION_FIGURES = {
+    wording.WHO.id: who_they_are,
+    wording.SEARCH.id: what_they_look_for,
+    wording.FREINS.id: what_holds_them_back,
+    wording.NON_RECOURS.id: rights_not_taken_up,
+    wording.ENGAGEMENT.id: engagement,
+}
+
+
+def _section(section: wording.Section, figures: SectionFigures) -> dict:
+    return {
+        "id": section.id,
+        "title": section.title,
+        "figures": [
+            {"label": label, "value": figures.figures[key]} for key, label in section.figures
+        ],
+        "tables": [
+            {
+                "id": table.id,
+                "title": table.title,
+                "description": table.description,
+                "columns": list(table.columns),
+                "rows": figures.tables[table.id],
+            }
+            for table in section.tables
+        ],
+    }
+
+
 def diagnostic_cached(*, filters: DiagnosticFilters) -> dict:
     """`diagnostic`, from the cache until the city's rollups are rebuilt (dashboard_cache.py)."""
     parts = (filters.date_from, filters.date_to, filters.neighbourhood)
@@ -177,220 +323,6 @@ def diagnostic_cached(*, filters: DiagnosticFilters) -> dict:
 def diagnostic(*, filters: DiagnosticFilters) -> dict:
     """Every figure of the diagnostic for the period and neighbourhood."""
     r = _Reader(filters)
-    neighbourhoods = {n.code: n for n in Neighbourhood.objects.all()}
-    nb_label = lambda code: neighbourhoods[code].name if code in neighbourhoods else UNKNOWN  # noqa: E731
-    themes = theme_labels()
-    frein_labels = dict(Frein.choices)
-    bands = [(b.value, b.label) for b in AgeBand]
-
-    # Qui sont-ils ?
-    by_nb = totals(r.population_atoms("all"), keyfn=lambda group, key: group[0])
-    total = totals(r.population_atoms("all"), keyfn=lambda group, key: "all").get("all", 0)
-    qpv = totals(
-        r.population_atoms("all"),
-        keyfn=lambda g, k: "qpv" if g[0] in neighbourhoods and neighbourhoods[g[0]].is_qpv else "",
-    ).get("qpv", 0)
-    who = {
-        "id": "qui",
-        "title": "Qui sont-ils ?",
-        "figures": [
-            {"label": "Jeunes inscrits", "value": total},
-            {"label": "Part vivant dans un quartier prioritaire (QPV)", "value": share(qpv, total)},
-        ],
-        "tables": [
-            _table(
-                "age",
-                "Âge",
-                "Jeunes inscrits par tranche d'âge.",
-                _in_order(r.population("age_band"), bands),
-            ),
-            _table(
-                "situation",
-                "Situation",
-                "Ce que font les jeunes inscrits aujourd'hui.",
-                _in_order(r.population("situation"), list(Situation.choices)),
-            ),
-            _table(
-                "diploma",
-                "Diplôme",
-                "Plus haut diplôme obtenu.",
-                _in_order(r.population("diploma"), list(DiplomaLevel.choices)),
-            ),
-            _table(
-                "neighbourhood",
-                "Quartier",
-                "Jeunes inscrits par quartier.",
-                _ranked(by_nb, nb_label, limit=None),
-            ),
-        ],
-    }
-
-    # Que cherchent-ils ?
-    theme_figures = r.events("view", "theme")
-    for key, value in r.events("search", "theme").items():
-        if key not in theme_figures:
-            theme_figures[key] = value
-    saved = r.events("save", "offer")
-    titles = _offer_titles(set(saved))
-    search = {
-        "id": "recherches",
-        "title": "Que cherchent-ils ?",
-        "figures": [
-            {
-                "label": "Jeunes ayant fait une recherche",
-                "value": r.events("search", "all").get("", 0),
-            }
-        ],
-        "tables": [
-            _table(
-                "searches",
-                "Recherches les plus fréquentes",
-                "Mots cherchés, par nombre de jeunes qui les ont tapés.",
-                _ranked(r.events("search", "query"), str),
-            ),
-            _table(
-                "unmet",
-                "Recherches sans résultat : les besoins sans réponse",
-                "Ce que des jeunes ont cherché sans rien trouver sur le site.",
-                _ranked(r.events("search", "query_empty"), str),
-            ),
-            _table(
-                "themes",
-                "Thématiques les plus consultées",
-                "Thèmes des offres que les jeunes ont ouvertes.",
-                _ranked(theme_figures, lambda k: themes.get(k, k)),
-            ),
-            _table(
-                "saved",
-                "Offres les plus sauvegardées",
-                "Offres que les jeunes ont gardées pour plus tard.",
-                _ranked(saved, lambda k: titles.get(k, "Offre retirée")),
-            ),
-        ],
-    }
-
-    # Quels sont leurs freins ?
-    frein_choices = list(Frein.choices)
-    frein_nb = r.population_atoms("frein")
-    frein_age = r.population("frein_age")
-    nb_codes = [
-        c for c in neighbourhoods if not filters.neighbourhood or c == filters.neighbourhood
-    ]
-    by_nb_rows = []
-    for code in nb_codes:
-        cells = totals(
-            {k: v for k, v in frein_nb.items() if k[0][0] == code},
-        )
-        if any(cells.values()):
-            by_nb_rows.append(
-                _row(code, nb_label(code), *[cells.get(f, 0) for f, _ in frein_choices])
-            )
-    freins = {
-        "id": "freins",
-        "title": "Quels sont leurs freins ?",
-        "figures": [],
-        "tables": [
-            _table(
-                "freins",
-                "Ce qui les freine",
-                "Jeunes ayant cité chaque frein (plusieurs choix possibles).",
-                _ranked(r.population("frein"), lambda k: frein_labels.get(k, k), limit=None),
-            ),
-            _table(
-                "freins_nb",
-                "Freins par quartier",
-                "Jeunes ayant cité chaque frein, quartier par quartier.",
-                by_nb_rows,
-                columns=[label for _, label in frein_choices],
-            ),
-            _table(
-                "freins_age",
-                "Freins par âge",
-                "Jeunes ayant cité chaque frein, par tranche d'âge.",
-                [
-                    _row(f, label, *[frein_age.get(f"{f}|{b}", 0) for b, _ in bands])
-                    for f, label in frein_choices
-                ],
-                columns=[label for _, label in bands],
-            ),
-        ],
-    }
-
-    # Non-recours
-    aids = _aid_ids()
-    eligible = r.population("eligible")
-    opened = r.events("view", "offer")
-    clicked = r.events("take_up", "offer")
-    aid_rows = [
-        _row(aid, title, eligible.get(aid, 0), opened.get(aid, 0), clicked.get(aid, 0))
-        for aid, title in aids.items()
-        if any(x.get(aid) for x in (eligible, opened, clicked))
-    ]
-    aid_rows.sort(key=lambda row: (-value_of(row["values"][0]), row["label"]))
-    nonrecours = {
-        "id": "non-recours",
-        "title": "Non-recours aux droits",
-        "figures": [],
-        "tables": [
-            _table(
-                "nonrecours",
-                "Aides : droits ouverts ou pas",
-                "Pour chaque aide : jeunes inscrits qui y ont droit d'après leur profil, "
-                "jeunes qui ont ouvert sa fiche, jeunes qui ont cliqué pour la demander "
-                "ou dit l'avoir demandée.",
-                aid_rows[:30],
-                columns=["Y ont droit", "Ont ouvert la fiche", "L'ont demandée"],
-            ),
-        ],
-    }
-
-    # Engagement
-    per_week = {date.fromisoformat(w): v for w, v in r.events("active", "all", Period.WEEK).items()}
-    week_rows = [
-        _row(w.isoformat(), f"Semaine du {w:%d/%m/%Y}", per_week[w]) for w in sorted(per_week)
-    ]
-    registered_weekly = r.events("register", "all", Period.WEEK)
-    attended_weekly = r.events("attend", "all", Period.WEEK)
-    event_rows = [
-        _row(w, f"Semaine du {date.fromisoformat(w):%d/%m/%Y}",
-             registered_weekly.get(w, 0), attended_weekly.get(w, 0))
-        for w in sorted(set(registered_weekly) | set(attended_weekly))
-    ]  # fmt: skip
-    engagement = {
-        "id": "engagement",
-        "title": "Engagement",
-        "figures": [
-            {
-                "label": "Inscriptions à des événements",
-                "value": r.events("register", "all").get("", 0),
-            },
-            {
-                "label": "Jeunes présents à un événement",
-                "value": r.events("attend", "all").get("", 0),
-            },
-            {
-                "label": "Jeunes ayant demandé une aide",
-                "value": r.events("claim", "all").get("", 0),
-            },
-        ],
-        "tables": [
-            _table(
-                "weekly",
-                "Jeunes actifs par semaine",
-                "Jeunes différents venus sur le site chaque semaine.",
-                week_rows,
-            ),
-            _table(
-                "events_weekly",
-                "Événements : inscrits et présents par semaine",
-                "Jeunes différents inscrits à un événement de la ville, et jeunes notés présents "
-                "par l'équipe (comptés la semaine où la présence est notée).",
-                event_rows,
-                columns=["Inscrits", "Présents"],
-            ),
-        ],
-    }
-
     return {
         "period": {
             "from": r.first_month.isoformat(),
@@ -398,5 +330,7 @@ def diagnostic(*, filters: DiagnosticFilters) -> dict:
             "neighbourhood": filters.neighbourhood or None,
             "population_day": r.population_day.isoformat() if r.population_day else None,
         },
-        "sections": [who, search, freins, nonrecours, engagement],
+        "sections": [
+            _section(section, _SECTION_FIGURES[section.id](r)) for section in wording.SECTIONS
+        ],
     }

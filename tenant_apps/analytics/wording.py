@@ -1,0 +1,152 @@
+"""The diagnostic's French wording: what each section, figure and table is called and explains.
+
+Read by elected officials and city staff. The figures come from selectors.py, which puts the
+two together in the order written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from tenant_apps.youth.choices import Frein
+
+from .models import AgeBand
+
+UNKNOWN = "Non renseigné"
+REMOVED_OFFER = "Offre retirée"
+YOUNG_PEOPLE = "Jeunes"  # the column of a table with one column
+
+
+def week_label(week: date) -> str:
+    return f"Semaine du {week:%d/%m/%Y}"
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    title: str
+    description: str
+    columns: tuple[str, ...] = (YOUNG_PEOPLE,)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    figures: tuple[tuple[str, str], ...]  # (key of the figure, its label)
+    tables: tuple[Table, ...]
+
+
+FREIN_COLUMNS = tuple(label for _code, label in Frein.choices)
+AGE_COLUMNS = tuple(label for _code, label in AgeBand.choices)
+
+WHO = Section(
+    "qui",
+    "Qui sont-ils ?",
+    figures=(
+        ("registered", "Jeunes inscrits"),
+        ("qpv_share", "Part vivant dans un quartier prioritaire (QPV)"),
+    ),
+    tables=(
+        Table("age", "Âge", "Jeunes inscrits par tranche d'âge."),
+        Table("situation", "Situation", "Ce que font les jeunes inscrits aujourd'hui."),
+        Table("diploma", "Diplôme", "Plus haut diplôme obtenu."),
+        Table("neighbourhood", "Quartier", "Jeunes inscrits par quartier."),
+    ),
+)
+
+SEARCH = Section(
+    "recherches",
+    "Que cherchent-ils ?",
+    figures=(("searchers", "Jeunes ayant fait une recherche"),),
+    tables=(
+        Table(
+            "searches",
+            "Recherches les plus fréquentes",
+            "Mots cherchés, par nombre de jeunes qui les ont tapés.",
+        ),
+        Table(
+            "unmet",
+            "Recherches sans résultat : les besoins sans réponse",
+            "Ce que des jeunes ont cherché sans rien trouver sur le site.",
+        ),
+        Table(
+            "themes",
+            "Thématiques les plus consultées",
+            "Thèmes des offres que les jeunes ont ouvertes.",
+        ),
+        Table(
+            "saved",
+            "Offres les plus sauvegardées",
+            "Offres que les jeunes ont gardées pour plus tard.",
+        ),
+    ),
+)
+
+FREINS = Section(
+    "freins",
+    "Quels sont leurs freins ?",
+    figures=(),
+    tables=(
+        Table(
+            "freins",
+            "Ce qui les freine",
+            "Jeunes ayant cité chaque frein (plusieurs choix possibles).",
+        ),
+        Table(
+            "freins_nb",
+            "Freins par quartier",
+            "Jeunes ayant cité chaque frein, quartier par quartier.",
+            columns=FREIN_COLUMNS,
+        ),
+        Table(
+            "freins_age",
+            "Freins par âge",
+            "Jeunes ayant cité chaque frein, par tranche d'âge.",
+            columns=AGE_COLUMNS,
+        ),
+    ),
+)
+
+NON_RECOURS = Section(
+    "non-recours",
+    "Non-recours aux droits",
+    figures=(),
+    tables=(
+        Table(
+            "nonrecours",
+            "Aides : droits ouverts ou pas",
+            "Pour chaque aide : jeunes inscrits qui y ont droit d'après leur profil, "
+            "jeunes qui ont ouvert sa fiche, jeunes qui ont cliqué pour la demander "
+            "ou dit l'avoir demandée.",
+            columns=("Y ont droit", "Ont ouvert la fiche", "L'ont demandée"),
+        ),
+    ),
+)
+
+ENGAGEMENT = Section(
+    "engagement",
+    "Engagement",
+    figures=(
+        ("registrations", "Inscriptions à des événements"),
+        ("attendees", "Jeunes présents à un événement"),
+        ("claims", "Jeunes ayant demandé une aide"),
+    ),
+    tables=(
+        Table(
+            "weekly",
+            "Jeunes actifs par semaine",
+            "Jeunes différents venus sur le site chaque semaine.",
+        ),
+        Table(
+            "events_weekly",
+            "Événements : inscrits et présents par semaine",
+            "Jeunes différents inscrits à un événement de la ville, et jeunes notés présents "
+            "par l'équipe (comptés la semaine où la présence est notée).",
+            columns=("Inscrits", "Présents"),
+        ),
+    ),
+)
+
+SECTIONS = (WHO, SEARCH, FREINS, NON_RECOURS, ENGAGEMENT)
