@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import transaction
 from kernel.errors import ValidationFailed
 
 from . import hooks
+from .cache import platform_cache
 from .context import in_city
 from .models import City, CityFeature
 from .resolution import host_cache
@@ -96,10 +96,11 @@ def feature_enabled(city: City, key: str) -> bool:
     """Is `key` on for `city`? One cache read when warm."""
     if key not in FEATURES:
         raise KeyError(f"Unknown feature {key!r}: register it in tenants/features.py")
-    on = cache.get(_cache_key(city.pk))
+    # Platform-wide: asked in the city's schema and on the operator's host alike.
+    on = platform_cache.get(_cache_key(city.pk))
     if on is None:
         on = frozenset(state.feature.key for state in feature_states(city=city) if state.on)
-        cache.set(_cache_key(city.pk), on, timeout=CACHE_TTL)
+        platform_cache.set(_cache_key(city.pk), on, timeout=CACHE_TTL)
     return key in on
 
 

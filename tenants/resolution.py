@@ -1,6 +1,7 @@
 """Host → city resolution, cached so a warm request costs no database query.
 
-Two cache levels: a per-process dict, and Redis (shared by every process). Any change to a
+Two cache levels: a per-process dict, and Redis (shared by every process, and by every schema:
+the platform cache). Any change to a
 domain or a city bumps a generation number in Redis; each process compares its generation with
 Redis at most once a second and drops its dict when it moved. A miss is cached too, so a flood of
 requests for unknown hosts does not reach the database.
@@ -13,8 +14,8 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 
+from .cache import platform_cache
 from .models import City, Domain
 from .validation import normalize_host
 
@@ -46,10 +47,10 @@ class HostCache:
         now = time.monotonic()
         if self._generation is not None and now - self._synced_at < SYNC_EVERY_SECONDS:
             return self._generation
-        generation = cache.get(GENERATION_KEY)
+        generation = platform_cache.get(GENERATION_KEY)
         if generation is None:
-            cache.add(GENERATION_KEY, 1, timeout=None)
-            generation = cache.get(GENERATION_KEY) or 1
+            platform_cache.add(GENERATION_KEY, 1, timeout=None)
+            generation = platform_cache.get(GENERATION_KEY) or 1
         with self._lock:
             if generation != self._generation:
                 self._entries.clear()
@@ -72,19 +73,19 @@ class HostCache:
         if entry is not None:
             return entry
         key = f"tenants:host:{generation}:{host}"
-        entry = cache.get(key)
+        entry = platform_cache.get(key)
         if entry is None:
             entry = _lookup(host)
-            cache.set(key, entry, timeout=REDIS_TTL)
+            platform_cache.set(key, entry, timeout=REDIS_TTL)
         self._entries[host] = entry
         return entry
 
     def invalidate(self) -> None:
         """Forget every resolution, in this process now and in the others within a second."""
         try:
-            cache.incr(GENERATION_KEY)
+            platform_cache.incr(GENERATION_KEY)
         except ValueError:
-            cache.set(GENERATION_KEY, 2, timeout=None)
+            platform_cache.set(GENERATION_KEY, 2, timeout=None)
         with self._lock:
             self._entries.clear()
             self._generation = None

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import DatabaseError, transaction
 
+from .cache import platform_cache
 from .context import in_city
 from .models import City
 
@@ -43,23 +43,23 @@ def city_usage(*, city: City, fresh: bool = False) -> CityUsage:
     """Users in the city's schema and its published local offers (cached 5 minutes)."""
     if not city.is_serving:
         return CityUsage(None, None)
-    key = f"tenants:usage:{city.pk}"
-    usage = None if fresh else cache.get(key)
+    key = f"tenants:usage:{city.pk}"  # platform-wide: the key names its city
+    usage = None if fresh else platform_cache.get(key)
     if usage is None:
         usage = _count(city)
-        cache.set(key, usage, timeout=CACHE_TTL)
+        platform_cache.set(key, usage, timeout=CACHE_TTL)
     return usage
 
 
 def city_usage_many(*, cities: list[City]) -> dict[int, CityUsage]:
     """Usage for a page of cities: one cache round trip, then counts for the misses only."""
     keys = {f"tenants:usage:{city.pk}": city for city in cities if city.is_serving}
-    found = cache.get_many(list(keys))
+    found = platform_cache.get_many(list(keys))
     result = {city.pk: CityUsage(None, None) for city in cities}
     for key, city in keys.items():
         usage = found.get(key)
         if usage is None:
             usage = _count(city)
-            cache.set(key, usage, timeout=CACHE_TTL)
+            platform_cache.set(key, usage, timeout=CACHE_TTL)
         result[city.pk] = usage
     return result

@@ -22,11 +22,12 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache as django_cache
 from django.core.signals import setting_changed
 from django.db import connection, transaction
 from django.dispatch import receiver
 from kernel.text import unaccent
+
+from tenants.cache import platform_cache
 
 from .models import AgeBand, Event, EventKind, Identity
 
@@ -46,12 +47,13 @@ def enabled() -> bool:
 def redis_client():
     """One client per process: building one per call cost ~0.1 ms (its pool is thread-safe
     and reconnects after a fork)."""
-    return django_cache._cache.get_client(write=True)
+    return platform_cache._cache.get_client(write=True)
 
 
 @cache
 def buffer_key(schema_name: str) -> str:
-    return django_cache.make_key(BUFFER_PREFIX + schema_name)
+    """Platform-wide (the key names its city): drained from whatever schema the drain runs in."""
+    return platform_cache.make_key(BUFFER_PREFIX + schema_name)
 
 
 @receiver(setting_changed)
@@ -243,7 +245,7 @@ def drain(*, schema_name: str | None = None) -> int:
     schema_name = schema_name or connection.schema_name
     client, key = redis_client(), buffer_key(schema_name)
     lock = f"analytics:drain-lock:{schema_name}"
-    if not django_cache.add(lock, 1, timeout=300):
+    if not platform_cache.add(lock, 1, timeout=300):
         return 0
     stored = 0
     try:
@@ -259,5 +261,5 @@ def drain(*, schema_name: str | None = None) -> int:
             if len(lines) < DRAIN_BATCH:
                 break
     finally:
-        django_cache.delete(lock)
+        platform_cache.delete(lock)
     return stored

@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.cache import cache
-
 from shared_apps.national.models import NationalOffer
 from tenant_apps.catalogue.models import Offer, OfferKind
 from tenant_apps.catalogue.selectors import OfferFilters, offer_list_for_city
+from tenants.cache import platform_cache
 from tenants.models import City
 
 from .eligibility import Institution
 
+# Platform-wide: a national offer changed in public invalidates every city's candidates.
 GENERATION_KEY = "matching:catalogue:generation"
 CANDIDATES_TTL = 300
 MAX_CITIES_CACHED = 64
@@ -172,7 +172,7 @@ class CandidateCache:
         self._lock = threading.Lock()
 
     def get(self, city: City) -> tuple[Candidate, ...]:
-        generation = cache.get(GENERATION_KEY) or 0
+        generation = platform_cache.get(GENERATION_KEY) or 0
         entry = self._entries.get(city.schema_name)
         if entry and entry[1] == generation and time.monotonic() - entry[0] < CANDIDATES_TTL:
             return entry[2]
@@ -186,9 +186,9 @@ class CandidateCache:
 
     def invalidate(self) -> None:
         try:
-            cache.incr(GENERATION_KEY)
+            platform_cache.incr(GENERATION_KEY)
         except ValueError:
-            cache.set(GENERATION_KEY, 1, timeout=None)
+            platform_cache.set(GENERATION_KEY, 1, timeout=None)
         with self._lock:
             self._entries.clear()
 

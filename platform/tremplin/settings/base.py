@@ -123,12 +123,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL", "")
 if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL is not set (manage.py starts the embedded Redis).")
+# "default" keys start with the connection's schema: a key one city sets is not another's.
+# "platform" is the same Redis without that: keys shared by every schema (host resolution,
+# generation counters), reached through tenants.cache.platform_cache so a reader sees it.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "tremplin",
-    }
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    },
+    "platform": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "tremplin",
+    },
 }
 
 # AUTHENTICATION

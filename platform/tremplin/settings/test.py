@@ -10,20 +10,22 @@ EMBEDDED_STACK = devstack.EmbeddedStack()
 devstack.export_urls(EMBEDDED_STACK)
 
 from .base import *  # noqa: E402, F403
-from .base import REDIS_URL  # noqa: E402
+from .base import CACHES, REDIS_URL  # noqa: E402
 
 DEBUG = False
 # One id per test run, inherited by the processes it starts (its Celery worker): two runs at
 # once (or a run next to `make demo`) never share a database, a cache key or a task queue.
 TEST_RUN_ID = os.environ.setdefault("TREMPLIN_TEST_RUN_ID", str(os.getpid()))
 TEST_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/13"
+# base.py's caches (schema-scoped "default", shared "platform") on the tests' Redis database.
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    alias: {
+        **options,
         "LOCATION": TEST_REDIS_URL,
         "KEY_PREFIX": f"tremplin-test-{TEST_RUN_ID}",
         "TIMEOUT": 3600,
     }
+    for alias, options in CACHES.items()
 }
 CELERY_BROKER_URL = TEST_REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = f"tests-{TEST_RUN_ID}"
