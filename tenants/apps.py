@@ -7,4 +7,4 @@ class TenantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - cache invalidation on domain changes
+        from . import checks, signals  # noqa: F401 - system checks; cache invalidation on domains
