@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from celery import shared_task
 from django.db import connection, transaction
-from django.utils import timezone
+from kernel.clock import local_today
 
 from tenants.crosscity import send_to_each_city
 
@@ -39,7 +39,7 @@ def rollup_everywhere(snapshot: bool = False) -> int:
     """Beat: today's aggregates in every city (hourly); with snapshot=True (nightly), also
     yesterday's final figures, the population snapshot and non-recours. Returns the number
     of city tasks sent."""
-    today = timezone.localdate()  # the beat's day, even if a city's task starts after midnight
+    today = local_today()  # the beat's day, even if a city's task starts after midnight
     report = send_to_each_city(rollup, kwargs={"day": today.isoformat(), "snapshot": snapshot})
     return len(report.succeeded)
 

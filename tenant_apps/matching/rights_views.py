@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from kernel.clock import local_today
 
 from tenant_apps.analytics.recording import record
 from tenant_apps.catalogue.selectors import offer_get_for_city
@@ -42,7 +41,7 @@ def rights_view(request: HttpRequest) -> HttpResponse:
             request.session[SESSION_KEY] = answers
             return redirect("matching:rights")
         errors = {field: msgs[0] for field, msgs in form.errors.items()}
-    profile = match_profile_for_request(request, today=date.today(), city=city)
+    profile = match_profile_for_request(request, today=local_today(), city=city)
     rights = rights_for(profile=profile, candidates=candidates_for_city(city))
     claimed = set()
     if request.user.is_authenticated:
@@ -83,6 +82,6 @@ def right_claim_view(request: HttpRequest, offer_id: str) -> HttpResponse:
 @city_page
 def feed_view(request: HttpRequest) -> HttpResponse:
     city = request.city
-    profile = match_profile_for_request(request, today=date.today(), city=city)
+    profile = match_profile_for_request(request, today=local_today(), city=city)
     items = feed_for(profile=profile, candidates=candidates_for_city(city), now=timezone.now())
     return render(request, "matching/feed.html", {"items": items})

@@ -6,8 +6,6 @@ Thin: parse, call one service or selector, render. Everything works without Java
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from kernel.clock import local_today
 from kernel.errors import ApplicationError
 from kernel.forms import add_application_error
 
@@ -63,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
     for_you = []
     knows = _knows_profile(request)
     if knows:
-        profile = match_profile_for_request(request, today=date.today(), city=city)
+        profile = match_profile_for_request(request, today=local_today(), city=city)
         for_you = feed_for(
             profile=profile, candidates=candidates_for_city(city), now=timezone.now(), limit=3
         )

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from kernel.clock import local_today
 
 from tenants.crosscity import run_in_each_city
 from tenants.models import City, CityStatus
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD")
 
     def handle(self, *args, city=None, date_from=None, **options):
-        today = timezone.localdate()
+        today = local_today()
         start = None
         if date_from:
             try:
