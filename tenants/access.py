@@ -1,7 +1,8 @@
 """Who and where an endpoint serves: the city of the request and the API base classes.
 
 Every API view derives from one of these classes, so which host and which people an endpoint
-serves is decided once, here, and never by reaching for a global queryset.
+serves is decided once, here, and never by reaching for a global queryset. Pages get the same
+from the guards of tenants/pages.py; tenants/checks.py refuses a city view that has neither.
 """
 
 from __future__ import annotations
@@ -20,14 +21,6 @@ def current_city(request):
 
     tenant = getattr(request, "tenant", None)
     return tenant if isinstance(tenant, City) else None
-
-
-def city_or_404(request):
-    """The City serving this request; a page that only exists on city hosts 404s elsewhere."""
-    city = current_city(request)
-    if city is None:
-        raise Http404
-    return city
 
 
 class OnCityHost(BasePermission):

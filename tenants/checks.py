@@ -28,16 +28,16 @@ UNGUARDED_ALLOWED = frozenset(
 SCHEMA_KEY_FUNCTION = "django_tenants.cache.make_key"
 
 
-def _dotted(obj) -> str:
+def dotted_name(obj) -> str:
     module = getattr(obj, "__module__", None) or type(obj).__module__
     return f"{module}.{getattr(obj, '__qualname__', type(obj).__qualname__)}"
 
 
-def _patterns(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+def url_patterns_of(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
     for entry in resolver.url_patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
-            yield from _patterns(entry, route)
+            yield from url_patterns_of(entry, route)
         else:
             yield route, entry
 
@@ -50,13 +50,13 @@ def is_guarded(callback) -> bool:
     if isinstance(api_class, type) and issubclass(api_class, API_BASES):
         return True
     view_class = getattr(callback, "view_class", None) or api_class
-    return _dotted(view_class or callback) in UNGUARDED_ALLOWED
+    return dotted_name(view_class or callback) in UNGUARDED_ALLOWED
 
 
 def unguarded_views(urlconf: str) -> list[Error]:
     """One Error per view of `urlconf` that says neither where nor to whom it serves."""
     errors = []
-    for route, pattern in _patterns(get_resolver(urlconf)):
+    for route, pattern in url_patterns_of(get_resolver(urlconf)):
         callback = pattern.callback
         if is_guarded(callback):
             continue
@@ -69,7 +69,7 @@ def unguarded_views(urlconf: str) -> list[Error]:
                     "or any_host_page (tenants/pages.py), or derive it from an API base class "
                     "of tenants/access.py."
                 ),
-                obj=_dotted(target),
+                obj=dotted_name(target),
                 id="tenants.E001",
             )
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,8 +18,15 @@ from django.test import RequestFactory, override_settings
 from django.urls import get_resolver
 
 from shared_apps.accounts.models import Role
-from tenants.access import AnyHostAPIView, CityAPIView, CityStaffAPIView
-from tenants.checks import _patterns, check_cache_keys, check_city_pages, unguarded_views
+from tenants.access import AnyHostAPIView
+from tenants.checks import (
+    UNGUARDED_ALLOWED,
+    check_cache_keys,
+    check_city_pages,
+    dotted_name,
+    unguarded_views,
+    url_patterns_of,
+)
 from tenants.context import in_city
 from tenants.pages import (
     city_object_or_404,
@@ -77,6 +85,26 @@ def test_the_cache_check_wants_schema_keys_and_a_platform_alias():
         assert [e.id for e in check_cache_keys()] == ["tenants.E002", "tenants.E003"]
 
 
+HAND_WRITTEN = re.compile(
+    r"\b(get_object_or_404|city_or_404|login_required|redirect_to_login)\b"
+    r"|POST\.get\(\"(next|back)\""
+)
+
+
+def test_no_view_guards_or_looks_up_the_city_by_hand():
+    """Pages leave the city, sign-in and the lookups to tenants/pages.py."""
+    root = Path(__file__).resolve().parents[2]
+    views = [*root.glob("tenant_apps/*/*views*.py"), *root.glob("shared_apps/accounts/views.py")]
+    assert len(views) > 8
+    found = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for path in views
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if HAND_WRITTEN.search(line)
+    ]
+    assert found == []
+
+
 def test_a_view_cannot_wear_two_guards():
     with pytest.raises(ImproperlyConfigured):
         staff_page()(city_page(lambda request: HttpResponse()))
@@ -88,21 +116,20 @@ def test_a_view_cannot_wear_two_guards():
 def _routes():
     """(path, callback) of every route of the city URL map, with sample values for its parts."""
     samples = {"uuid": str(uuid.uuid4()), "int": "1", "str": "x", "slug": "x", "path": "x"}
-    for route, pattern in _patterns(get_resolver(settings.ROOT_URLCONF)):
+    for route, pattern in url_patterns_of(get_resolver(settings.ROOT_URLCONF)):
         path = re.sub(r"<(\w+):\w+>", lambda m: samples[m.group(1)], route)
         yield "/" + path, pattern.callback
 
 
-def _serves_cities_only(callback) -> bool:
+def _serves_every_host(callback) -> bool:
+    """Sign-in, health, the API's token and schema: on both kinds of host by design."""
     access = page_access(callback)
     if access is not None:
-        return access.city_host
+        return not access.city_host
     api = getattr(callback, "cls", None)
-    return (
-        isinstance(api, type)
-        and issubclass(api, (CityAPIView, CityStaffAPIView))
-        and not issubclass(api, AnyHostAPIView)
-    )
+    if isinstance(api, type) and issubclass(api, AnyHostAPIView):
+        return True
+    return dotted_name(getattr(callback, "view_class", None) or callback) in UNGUARDED_ALLOWED
 
 
 @override_settings(PUBLIC_SCHEMA_URLCONF=settings.ROOT_URLCONF)
@@ -110,9 +137,9 @@ def test_the_platform_host_404s_every_city_page(client_for, public_host, operato
     """With the city URL map served on the platform's host, every city page still refuses."""
     client = client_for(public_host)
     client.force_login(operator)
-    city_only = [(path, cb) for path, cb in _routes() if _serves_cities_only(cb)]
+    city_only = [path for path, callback in _routes() if not _serves_every_host(callback)]
     assert len(city_only) > 80  # pages and API views alike
-    for path, _callback in city_only:
+    for path in city_only:
         # POST: the guard runs before any method check (require_POST wraps it on some pages).
         assert client.post(path).status_code == 404, path
 
