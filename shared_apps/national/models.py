@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tenant_apps.catalogue.models import (
+from shared_apps.offers.models import (
     AbstractImportRun,
     AbstractOffer,
     offer_constraints,

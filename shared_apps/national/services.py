@@ -6,10 +6,10 @@ from pathlib import Path
 
 from django.db import transaction
 
-from tenant_apps.catalogue.importers.aides_jeunes import import_aides_jeunes
-from tenant_apps.catalogue.imports import import_run_fail, import_run_finish, progress_recorder
-from tenant_apps.catalogue.models import ImportStatus
+from shared_apps.offers.models import ImportStatus
+from shared_apps.offers.runs import import_run_fail, import_run_finish, progress_recorder
 
+from .importers import AIDES_JEUNES, national_importer
 from .models import NationalImportRun
 
 
@@ -19,7 +19,7 @@ def national_import_start(*, path: Path, started_by: str = "") -> NationalImport
     from .tasks import run_aides_jeunes_import
 
     run = NationalImportRun.objects.create(
-        importer="aides_jeunes", filename=str(path)[:255], started_by=started_by
+        importer=AIDES_JEUNES, filename=str(path)[:255], started_by=started_by
     )
     transaction.on_commit(lambda: run_aides_jeunes_import.delay(run.pk, str(path)))
     return run
@@ -29,7 +29,7 @@ def national_import_execute(*, run_id: int, path: Path) -> NationalImportRun:
     run = NationalImportRun.objects.get(pk=run_id)
     NationalImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
     try:
-        report = import_aides_jeunes(path=path, progress=progress_recorder(run))
+        report = national_importer(AIDES_JEUNES)(path=path, progress=progress_recorder(run))
     except Exception as exc:
         import_run_fail(run, exc)
         raise

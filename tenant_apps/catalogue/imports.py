@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from kernel.errors import ValidationFailed
 
+from shared_apps.offers.runs import import_run_fail, import_run_finish, progress_recorder
 from tenant_apps.staff.audit import audit_record
 
-from .importers.base import ImportReport
 from .importers.registry import IMPORTERS, run_importer
-from .models import AbstractImportRun, ImportRun, ImportStatus
+from .models import ImportRun, ImportStatus
 from .permissions import can_publish, require
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-PROGRESS_EVERY = 25
 
 
 @transaction.atomic
@@ -41,28 +39,6 @@ def import_start(*, by, importer: str, filename: str, data: bytes, publish: bool
     audit_record(actor=by, action="import.start", obj=run, label=f"{importer} {filename}"[:200])
     transaction.on_commit(lambda: run_city_import.delay(run.pk))
     return run
-
-
-def progress_recorder(run: AbstractImportRun):
-    def record(processed: int, total: int) -> None:
-        if processed == total or processed % PROGRESS_EVERY == 0:
-            type(run).objects.filter(pk=run.pk).update(processed=processed, total=total)
-
-    return record
-
-
-def import_run_finish(run: AbstractImportRun, report: ImportReport) -> None:
-    run.status = ImportStatus.DONE
-    run.created, run.updated, run.unchanged = report.created, report.updated, report.unchanged
-    run.rejected, run.rejections = report.rejected, report.rejections
-    run.processed = run.total = report.total
-    run.finished_at = timezone.now()
-
-
-def import_run_fail(run: AbstractImportRun, exc: BaseException) -> None:
-    """Record why a whole import stopped (a bad record never does: it is only rejected)."""
-    run.status, run.error, run.finished_at = ImportStatus.FAILED, str(exc)[:2000], timezone.now()
-    run.save()
 
 
 def import_run_execute(*, run: ImportRun) -> ImportRun:

@@ -1,5 +1,6 @@
 """python manage.py import_aides_jeunes PATH — benefit YAML into the national catalogue and the
-catalogues of onboarded cities (communal benefits)."""
+catalogues of onboarded cities (communal benefits), by the importer tenant_apps.catalogue
+registers (shared_apps.national.importers)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tenant_apps.catalogue.importers.aides_jeunes import import_aides_jeunes
+from shared_apps.national.importers import AIDES_JEUNES, national_importer
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"Introuvable : {path}")
         start = time.perf_counter()
-        report = import_aides_jeunes(path=path, institutions_dir=institutions)
+        report = national_importer(AIDES_JEUNES)(path=path, institutions_dir=institutions)
         elapsed = time.perf_counter() - start
         self.stdout.write(f"{report.summary()} en {elapsed:.1f} s")
         if show_rejections or report.rejected <= 20:
