@@ -2,7 +2,7 @@
 
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
-import tenant_apps.catalogue.models
+import shared_apps.offers.models
 import uuid
 from django.db import migrations, models
 
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('situations', models.JSONField(blank=True, default=list, verbose_name='situations')),
                 ('qpv_only', models.BooleanField(default=False, verbose_name='réservé aux habitants des QPV')),
                 ('qpv_priority', models.BooleanField(default=False, verbose_name='prioritaire pour les habitants des QPV')),
-                ('eligibility', models.JSONField(blank=True, default=tenant_apps.catalogue.models.empty_eligibility, verbose_name="règles d'éligibilité")),
+                ('eligibility', models.JSONField(blank=True, default=shared_apps.offers.models.empty_eligibility, verbose_name="règles d'éligibilité")),
                 ('amount_value', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='montant')),
                 ('amount_unit', models.CharField(blank=True, max_length=20, verbose_name='unité du montant')),
                 ('amount_legend', models.CharField(blank=True, max_length=200, verbose_name='précision sur le montant')),
