@@ -3,7 +3,10 @@ and the city's neighbourhoods. They act on the current city schema."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import MutableMapping
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core import signing
@@ -24,11 +27,14 @@ from shared_apps.accounts.passwords import password_errors
 from shared_apps.accounts.services import user_create
 from shared_apps.geo.communes import commune_get
 from shared_apps.geo.qpv import qpv_for_commune
+from tenant_apps.matching.profiles import SESSION_KEY as ANONYMOUS_ANSWERS_KEY
 
 from .choices import MIN_AGE, TERMS_VERSION, ConsentKind
 from .exports import erasure_hooks
 from .models import Consent, Neighbourhood, YouthProfile
 from .selectors import is_old_enough
+
+logger = logging.getLogger(__name__)
 
 OUTSIDE_QPV_CODE = "hors-qpv"
 OUTSIDE_QPV_NAME = "Hors quartier prioritaire"
@@ -256,6 +262,78 @@ def profile_update(*, user: User, data: dict[str, Any]) -> YouthProfile:
         raise from_django_validation_error(exc) from exc
     profile.save()
     return profile
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _yes_no(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _euros(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        return None
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _codes(value: Any) -> list[str] | None:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return value
+    return None
+
+
+def _facts(value: Any) -> dict | None:
+    return value if isinstance(value, dict) else None
+
+
+# The answers a visitor can give before having an account (the DESIGN.md profile shape), each
+# with what turns its session (JSON) form back into the one profile_update takes, or None.
+# birth_date is not among them: the one given at sign-up wins.
+_ANONYMOUS_ANSWERS = {
+    "situation": _text, "diploma_level": _text, "commune_insee": _text, "postal_code": _text,
+    "neighbourhood": _text, "housing_status": _text, "boursier": _yes_no,
+    "has_driving_licence": _yes_no, "lives_with_partner": _yes_no, "net_income_monthly": _euros,
+    "rent_monthly": _euros, "interests": _codes, "freins": _codes, "looking_for": _codes,
+    "facts": _facts,
+}  # fmt: skip
+
+
+def profile_adopt_session_answers(
+    *, user: User, session: MutableMapping[str, Any]
+) -> YouthProfile | None:
+    """Carry the answers given anonymously on « Mes droits » into a new account's profile and
+    forget them from the session. An answer that does not pass validation is dropped: it never
+    fails the sign-up. Returns the profile, or None when there was nothing to carry."""
+    raw = session.pop(ANONYMOUS_ANSWERS_KEY, None)
+    if not isinstance(raw, dict):
+        return None
+    from .validation import profile_errors
+
+    today = today_local()
+    coerced = {
+        name: coerce(raw[name]) for name, coerce in _ANONYMOUS_ANSWERS.items() if name in raw
+    }
+    answers = {
+        name: value
+        for name, value in coerced.items()
+        if value is not None and not profile_errors({name: value}, today=today)
+    }
+    while answers:  # each failed try drops at least one answer
+        try:
+            return profile_update(user=user, data=answers)
+        except ValidationFailed as exc:
+            # What only the model refuses (a code too long…) is dropped, the rest kept.
+            logger.info("anonymous answers dropped at sign-up: %s", sorted(exc.fields))
+            if not set(exc.fields) & set(answers):
+                return None
+            answers = {k: v for k, v in answers.items() if k not in exc.fields}
+    return None
 
 
 def _commune_of_postal_code(postal_code: str) -> str | None:

@@ -31,6 +31,7 @@ from .services import (
     consent_give,
     consent_withdraw,
     email_verify,
+    profile_adopt_session_answers,
     profile_ensure,
     profile_update,
     verification_resend,
@@ -57,6 +58,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             if newsletter:
                 consent_give(user=user, kind=ConsentKind.NEWSLETTER)
+            profile_adopt_session_answers(user=user, session=request.session)
             login(request, user, backend=BACKEND)
             messages.success(
                 request,
