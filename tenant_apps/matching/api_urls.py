@@ -20,6 +20,11 @@ urlpatterns = [
         name="api-right-claim",
     ),
     path("rights/evaluate/", rights_api.RightsEvaluateApi.as_view(), name="api-rights-evaluate"),
+    path(
+        "rights/evaluate/<str:token>/",
+        rights_api.RightsEvaluatePollApi.as_view(),
+        name="api-rights-evaluate-poll",
+    ),
     path("me/feed/", rights_api.MyFeedApi.as_view(), name="api-my-feed"),
     path("staff/advisors/", api.StaffAdvisorCreateApi.as_view(), name="api-staff-advisor-create"),
     path(

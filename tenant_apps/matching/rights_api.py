@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import date
+from decimal import Decimal
+
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -24,13 +28,14 @@ from tenant_apps.youth.choices import (
 )
 from tenant_apps.youth.validation import profile_errors
 from tenants.access import CityAPIView, OnCityHost, current_city
+from tenants.cache import platform_cache
 
-from . import services
+from . import computed, services
+from .answers import person_for_request
 from .candidates import Candidate, candidates_for_city
 from .feed import FeedItem, feed_for
-from .models import RightClaim
-from .profiles import match_profile_for_user, match_profile_from_dict
-from .rights import Rights, rights_for
+from .profiles import match_profile_for_user
+from .rights import RightsAnswer, rights_evaluate
 
 
 class ProfileInputSerializer(serializers.Serializer):
@@ -104,26 +109,51 @@ def offer_json(candidate: Candidate, request) -> dict:
     }
 
 
-def rights_json(rights: Rights, request, claimed: set | None = None) -> dict:
-    body = {
-        "eligible": [offer_json(c, request) for c in rights.eligible],
-        "maybe": [
-            {
-                "offer": offer_json(m.candidate, request),
-                "missing": list(m.missing),
-                "question": m.question,
-            }
-            for m in rights.maybe
-        ],
-        "questions": [
-            {"fact": fact, "question": question, "settles": n}
-            for fact, question, n in rights.next_questions()
-        ],
+PERIOD_OF = {"mensuelle": "month", "annuelle": "year", "ponctuelle": "once"}
+
+
+def _amount_json(candidate: Candidate, amount: computed.Amount | None) -> dict:
+    """The amount of an aid: OpenFisca's estimate for this person, else the catalogue's."""
+    if amount is not None:
+        return {**amount.as_json(), "unit": "€", "legend": "", "periodicity": candidate.periodicity}
+    return {
+        "value": float(candidate.amount_value) if candidate.amount_value is not None else None,
+        "period": PERIOD_OF.get(candidate.periodicity),
+        "estimate": False,
+        "unit": candidate.amount_unit,
+        "legend": candidate.amount_legend,
+        "periodicity": candidate.periodicity,
     }
-    if claimed is not None:
-        for item, candidate in zip(body["eligible"], rights.eligible, strict=True):
-            item["claimed"] = candidate.id in claimed
-        body["unclaimed_count"] = sum(1 for c in rights.eligible if c.id not in claimed)
+
+
+def rights_json(answer: RightsAnswer, request, *, signed_in: bool = False) -> dict:
+    """The contract of issue 17: eligible (with amounts), maybe (with what is missing),
+    computed_at and legislation_date; signed-in people also get claims and questions."""
+
+    def offer(candidate: Candidate) -> dict:
+        return {**offer_json(candidate, request), "amount": _amount_json(
+            candidate, answer.amount_of(candidate)
+        )}  # fmt: skip
+
+    body: dict = {
+        "eligible": [offer(c) for c in answer.eligible],
+        "maybe": [{"offer": offer(m.candidate), "missing": list(m.missing)} for m in answer.maybe],
+        "computed_at": answer.computed_at.isoformat() if answer.computed_at else None,
+        "legislation_date": answer.legislation_date.isoformat(),
+    }
+    if answer.pending:
+        body["pending"] = [offer(c) for c in answer.pending]
+    if signed_in:
+        for item, maybe in zip(body["maybe"], answer.maybe, strict=True):
+            item["question"] = maybe.question
+        body["questions"] = [
+            {"fact": q.fact, "question": q.text, "settles": n, "monthly_euros": float(euros)}
+            for q, n, euros in answer.questions[:3]
+        ]
+        for item, candidate in zip(body["eligible"], answer.eligible, strict=True):
+            item["claimed"] = candidate.id in answer.claimed
+        body["unclaimed_count"] = len(answer.unclaimed)
+        body["unclaimed_monthly_euros"] = float(answer.unclaimed_monthly_euros)
     return body
 
 
@@ -137,8 +167,30 @@ def feed_json(items: list[FeedItem], request) -> dict:
     return {"count": len(results), "next": None, "previous": None, "results": results}
 
 
+# How long the anonymous evaluation waits for the worker before answering 202 with a poll URL.
+EVALUATE_WAIT_SECONDS = 2.0
+POLL_TTL = 600  # the validated profile is kept this long (Redis only) for its poll URL
+
+
+def _evaluate_anonymous(request, data: dict, *, wait: float) -> Response:
+    city = current_city(request)
+    answer = rights_evaluate(city=city, data=data, today=local_today(), wait=wait)
+    body = rights_json(answer, request)
+    if not answer.pending:
+        return Response(body)
+    token = secrets.token_urlsafe(24)
+    platform_cache.set(f"rights:poll:{city.schema_name}:{token}", data, timeout=POLL_TTL)
+    poll = reverse("api-rights-evaluate-poll", args=[token])
+    return Response(
+        {**body, "poll_url": request.build_absolute_uri(poll)}, status=status.HTTP_202_ACCEPTED
+    )
+
+
 class RightsEvaluateApi(CityAPIView):
-    """Anonymous: what would this profile be entitled to? Nothing is stored."""
+    """Anonymous: what would this profile be entitled to? Nothing is stored in the database.
+
+    Amounts computed by OpenFisca come from the worker: when it has not answered within two
+    seconds, the answer is 202 with the same shape so far and a `poll_url` to GET."""
 
     authentication_classes: list = []
 
@@ -146,14 +198,30 @@ class RightsEvaluateApi(CityAPIView):
     def post(self, request):
         data = ProfileInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        profile = {k: _jsonable(v) for k, v in data.validated_data.items()}
+        return _evaluate_anonymous(request, profile, wait=EVALUATE_WAIT_SECONDS)
+
+
+class RightsEvaluatePollApi(CityAPIView):
+    """The result of an anonymous evaluation answered 202: 200 when ready, 202 meanwhile."""
+
+    authentication_classes: list = []
+
+    @extend_schema(tags=["rights"])
+    def get(self, request, token: str):
         city = current_city(request)
-        profile = match_profile_from_dict(data.validated_data, today=local_today(), city=city)
-        rights = rights_for(profile=profile, candidates=candidates_for_city(city))
-        body = rights_json(rights, request)
-        body.pop("questions")
-        for item in body["maybe"]:
-            item.pop("question")
-        return Response(body)
+        data = platform_cache.get(f"rights:poll:{city.schema_name}:{token}")
+        if data is None:
+            raise NotFound("Cette évaluation a expiré : envoie le profil à nouveau.")
+        return _evaluate_anonymous(request, data, wait=0)
+
+
+def _jsonable(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
 
 
 class MyRightsApi(CityAPIView):
@@ -162,13 +230,16 @@ class MyRightsApi(CityAPIView):
     @extend_schema(tags=["rights"])
     def get(self, request):
         city = current_city(request)
-        profile = match_profile_for_user(user=request.user, today=local_today(), city=city)
-        rights = rights_for(profile=profile, candidates=candidates_for_city(city))
-        claimed = set(
-            RightClaim.objects.filter(user=request.user).values_list("offer_id", flat=True)
+        person = person_for_request(request, city=city, today=local_today())
+        answer = rights_evaluate(
+            city=city,
+            data=person.data,
+            today=local_today(),
+            claimed=person.claimed,
+            profile=person.profile,
         )
-        record(request, "right_shown", offers=[c.id for c in rights.eligible])
-        return Response(rights_json(rights, request, claimed))
+        record(request, "right_shown", offers=[c.id for c in answer.eligible])
+        return Response(rights_json(answer, request, signed_in=True))
 
 
 class RightClaimApi(CityAPIView):

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from kernel.clock import local_today
+from kernel.errors import ApplicationError
 
 from tenant_apps.analytics.recording import record
 from tenant_apps.catalogue.selectors import offer_get_for_city
@@ -14,53 +15,79 @@ from tenant_apps.youth.choices import Situation
 from tenants.pages import city_page, signed_in_page
 
 from . import services
+from .answers import answers_save, person_for_request
 from .candidates import candidates_for_city
 from .feed import feed_for
-from .models import RightClaim
-from .profiles import SESSION_KEY, match_profile_for_request
-from .rights import rights_for
+from .profiles import match_profile_for_request
+from .questions import AnswerInvalid, answer_parse, question_for
+from .rights import rights_evaluate
 from .rights_api import ProfileInputSerializer
 
-# The few answers that settle most aids, asked on the page to anonymous visitors.
+# The few answers that settle most aids, asked on the home page and to anonymous visitors.
 QUICK_FIELDS = ("birth_date", "situation", "boursier")
+# While OpenFisca computes, the page reloads itself after this many seconds (no JavaScript).
+REFRESH_SECONDS = 3
+
+
+def _quick_answers(request) -> tuple[dict, dict]:
+    """(validated answers, errors) of the quick form (birth date, situation, boursier)."""
+    raw = {k: v for k, v in request.POST.items() if k in QUICK_FIELDS and v != ""}
+    if "boursier" in raw:
+        raw["boursier"] = raw["boursier"] == "oui"
+    form = ProfileInputSerializer(data=raw)
+    if form.is_valid():
+        return dict(form.validated_data), {}
+    return {}, {field: msgs[0] for field, msgs in form.errors.items()}
+
+
+def _one_answer(request, today) -> tuple[dict, dict]:
+    """(answers, errors) of the one question asked in place (`fact` + `answer`)."""
+    question = question_for(request.POST.get("fact", ""))
+    if question is None:
+        return {}, {"answer": "Cette question n'existe pas."}
+    try:
+        return answer_parse(question, request.POST.get("answer", ""), today=today), {}
+    except AnswerInvalid as exc:
+        return {}, {"answer": str(exc), "fact": question.fact}
 
 
 @city_page
 def rights_view(request: HttpRequest) -> HttpResponse:
-    city = request.city
-    errors = {}
-    if request.method == "POST" and not request.user.is_authenticated:
-        raw = {k: v for k, v in request.POST.items() if k in QUICK_FIELDS and v != ""}
-        if "boursier" in raw:
-            raw["boursier"] = raw["boursier"] == "oui"
-        form = ProfileInputSerializer(data=raw)
-        if form.is_valid():
-            answers = {**request.session.get(SESSION_KEY, {}), **form.validated_data}
-            if answers.get("birth_date"):
-                answers["birth_date"] = answers["birth_date"].isoformat()
-            request.session[SESSION_KEY] = answers
-            return redirect("matching:rights")
-        errors = {field: msgs[0] for field, msgs in form.errors.items()}
-    profile = match_profile_for_request(request, today=local_today(), city=city)
-    rights = rights_for(profile=profile, candidates=candidates_for_city(city))
-    claimed = set()
-    if request.user.is_authenticated:
-        claimed = set(
-            RightClaim.objects.filter(user=request.user).values_list("offer_id", flat=True)
-        )
-    unclaimed = [c for c in rights.eligible if c.id not in claimed]
-    record(request, "right_shown", offers=[c.id for c in rights.eligible])
+    city, today = request.city, local_today()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if "fact" in request.POST:
+            answers, errors = _one_answer(request, today)
+        else:
+            answers, errors = _quick_answers(request)
+        if answers and not errors:
+            try:
+                answers_save(request, answers)
+            except ApplicationError as exc:
+                errors = {"answer": exc.message, "fact": request.POST.get("fact", "")}
+            else:
+                return redirect("matching:rights")
+    person = person_for_request(request, city=city, today=today)
+    answer = rights_evaluate(
+        city=city, data=person.data, today=today, claimed=person.claimed, profile=person.profile
+    )
+    record(request, "right_shown", offers=[c.id for c in answer.eligible])
+    asked = question_for(errors.get("fact", "")) or answer.question
     return render(
         request,
         "matching/rights.html",
         {
-            "rights": rights,
-            "claimed": claimed,
-            "unclaimed_count": len(unclaimed),
-            "questions": rights.next_questions(),
-            "answers": request.session.get(SESSION_KEY, {}),
+            "answer": answer,
+            "eligible": [(c, answer.amount_of(c)) for c in answer.eligible],
+            "rights": answer.as_rights(),
+            "claimed": answer.claimed,
+            "unclaimed_count": len(answer.unclaimed),
+            "question": asked,
+            "more_questions": [q for q, _, _ in answer.questions if q != asked][:4],
+            "answers": person.data,
             "situations": Situation.choices,
             "errors": errors,
+            "refresh_seconds": REFRESH_SECONDS if answer.pending else None,
         },
     )
 

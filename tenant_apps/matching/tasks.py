@@ -31,3 +31,12 @@ def send_weekly_digests_everywhere() -> int:
         atomic=False,
     )
     return report.total()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def rights_amounts_compute(inputs_list: list[dict]) -> int:
+    """OpenFisca amounts for these profile versions (one vectorised simulation); the result
+    lands in the cache where « Mes droits » reads it. Safe to run twice."""
+    from .computed import results_compute
+
+    return len(results_compute(inputs_list))

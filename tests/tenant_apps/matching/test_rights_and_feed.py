@@ -129,7 +129,7 @@ def test_anonymous_evaluation_stores_nothing(api_for, grigny, national):
     assert response.status_code == 200
     data = response.json()
     assert [o["title"] for o in data["eligible"]] == ["Aide emploi"]
-    assert set(data) == {"eligible", "maybe"}
+    assert set(data) == {"eligible", "maybe", "computed_at", "legislation_date"}
     assert data["eligible"][0]["url"].startswith("http://grigny.localhost/offres/")
 
 
