@@ -128,6 +128,28 @@ class AbstractOffer(models.Model):
     apply_url = models.URLField(_("lien pour candidater ou s'inscrire"), max_length=500, blank=True)
     source_url = models.URLField(_("lien vers la source"), max_length=500, blank=True)
 
+    # How to apply for an aid (« Comment faire ma demande »). `apply_url` above stays the one
+    # link of the « J'y vais » button (for an imported aid: the first of these three).
+    teleservice_url = models.URLField(
+        _("lien pour faire la demande en ligne"), max_length=500, blank=True
+    )
+    form_url = models.URLField(_("formulaire à télécharger"), max_length=500, blank=True)
+    instructions_url = models.URLField(
+        _("lien vers la marche à suivre"), max_length=500, blank=True
+    )
+    documents = models.JSONField(
+        _("pièces à préparer"),
+        default=list,
+        blank=True,
+        help_text=_("Une pièce par ligne, en quelques mots (« Pièce d'identité »)."),
+    )
+    apply_place = models.CharField(
+        _("où faire la demande"),
+        max_length=200,
+        blank=True,
+        help_text=_("Le lieu où aller, s'il y en a un (« À l'accueil de la mairie »)."),
+    )
+
     # Media
     image_url = models.URLField(_("image"), max_length=500, blank=True)
     video_url = models.URLField(_("vidéo"), max_length=500, blank=True)

@@ -32,6 +32,24 @@ def eligibility_errors(value) -> list[str]:
     return errors
 
 
+MAX_DOCUMENTS = 20
+MAX_DOCUMENT_LENGTH = 200
+
+
+def documents_errors(value) -> list[str]:
+    """The documents to prepare: a short list of short texts."""
+    if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
+        return ["Les pièces à préparer doivent être une liste de textes."]
+    errors = []
+    if len(value) > MAX_DOCUMENTS:
+        errors.append(f"Indique au plus {MAX_DOCUMENTS} pièces à préparer.")
+    if any(len(d) > MAX_DOCUMENT_LENGTH for d in value):
+        errors.append(f"Chaque pièce tient en {MAX_DOCUMENT_LENGTH} caractères au plus.")
+    if any(not d.strip() for d in value):
+        errors.append("Une pièce à préparer ne peut pas être vide.")
+    return errors
+
+
 def offer_errors(offer) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
 
@@ -66,6 +84,8 @@ def offer_errors(offer) -> dict[str, list[str]]:
         add("price_eur", "Le prix ne peut pas être négatif.")
     if offer.is_free and offer.price_eur:
         add("price_eur", "Une offre gratuite n'a pas de prix.")
+    for message in documents_errors(offer.documents):
+        add("documents", message)
     if offer.kind == "evenement" and not offer.starts_at:
         add("starts_at", "Un événement a besoin d'une date de début.")
     return errors

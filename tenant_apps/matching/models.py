@@ -68,6 +68,11 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings"
     )
     message = models.TextField(_("ce dont tu veux parler"), max_length=1000, blank=True)
+    # The aid the young person wants help with (« Je me fais aider »): a local or a national
+    # offer, so an id and not a foreign key (national offers live in another schema). The title
+    # is the one of booking time: the advisor reads it even if the aid is later removed.
+    about_offer_id = models.UUIDField(_("aide concernée"), null=True, blank=True)
+    about_offer_title = models.CharField(_("titre de l'aide concernée"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     canceled_at = models.DateTimeField(null=True, blank=True)
 
