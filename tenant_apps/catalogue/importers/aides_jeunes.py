@@ -196,6 +196,44 @@ def _url(value: Any) -> str:
     return text if text.startswith(("http://", "https://")) and len(text) <= 500 else ""
 
 
+# aides-jeunes place types (`lieuxTypes` of a benefit or its institution): where to go, in our
+# own words. Unknown types are left out.
+PLACE_TYPE_LABELS = {
+    "caf": "une agence de la CAF",
+    "cpam": "une agence de l'Assurance maladie (CPAM)",
+    "carsat": "une agence de l'Assurance retraite (Carsat)",
+    "mds": "une maison départementale des solidarités",
+    "cdas": "un centre départemental d'action sociale",
+    "centre_social": "un centre social",
+    "ccas": "le CCAS de ta commune",
+    "france_travail": "une agence France Travail",
+    "mission_locale": "une mission locale",
+    "pij": "un point information jeunesse",
+    "france_services": "un espace France services",
+}
+
+
+def _teleservice(data: dict) -> str:
+    """The online form; a benefit paid by the CAF or the MSA lists one per body
+    (`teleservices: {caf: …, msa: …}`): most young people depend on the CAF."""
+    several = data.get("teleservices")
+    if isinstance(several, dict):
+        for key in ("caf", *several):
+            link = _url(several.get(key))
+            if link:
+                return link
+    return _url(data.get("teleservice"))
+
+
+def _apply_place(data: dict, institution: dict) -> str:
+    kinds = data.get("lieuxTypes") or institution.get("lieuxTypes") or []
+    if not isinstance(kinds, list):
+        return ""
+    labels = [PLACE_TYPE_LABELS[k] for k in kinds if isinstance(k, str) and k in PLACE_TYPE_LABELS]
+    text = " ou ".join(dict.fromkeys(labels))
+    return (text[0].upper() + text[1:])[:200] if text else ""
+
+
 def parse_benefit(slug: str, data: Any, institutions: dict[str, dict]) -> dict[str, Any]:
     """Our offer fields plus `_scope` and geography for one benefit; raises RecordRejected."""
     if not isinstance(data, dict):
@@ -247,6 +285,8 @@ def parse_benefit(slug: str, data: Any, institutions: dict[str, dict]) -> dict[s
             communes, epcis, departements, regions = (
                 codes if level == each else [] for each in TERRITORY_LEVELS
             )
+    teleservice = _teleservice(data)
+    form, instructions = _url(data.get("form")), _url(data.get("instructions"))
     if communes:
         scope = "communal"
     elif epcis:
@@ -279,7 +319,14 @@ def parse_benefit(slug: str, data: Any, institutions: dict[str, dict]) -> dict[s
         "institution_name": institution_name[:200],
         "institution_type": str(institution.get("type") or "")[:30],
         "source_url": _url(data.get("link")),
-        "apply_url": _url(data.get("teleservice") or data.get("form") or data.get("instructions")),
+        # The « J'y vais » link: the first way to apply the benefit gives.
+        "apply_url": teleservice or form or instructions,
+        "teleservice_url": teleservice,
+        "form_url": form,
+        "instructions_url": instructions,
+        # The corpus lists no documents (only prose, never copied): staff add them for local aids.
+        "documents": [],
+        "apply_place": _apply_place(data, institution),
         "is_free": True,
         "status": OfferStatus.DRAFT if data.get("private") else OfferStatus.PUBLISHED,
         "_scope": scope,

@@ -69,6 +69,30 @@ def test_aides_jeunes_national_departemental_and_communal(grigny, gennevilliers)
     assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 5, 2)
 
 
+def test_aides_jeunes_says_how_to_apply(grigny):
+    import_aides_jeunes(path=AIDES / "benefits", institutions_dir=AIDES / "institutions")
+
+    permis = NationalOffer.objects.get(external_id="aide-nationale-permis")
+    assert permis.teleservice_url == "https://exemple.gouv.fr/permis/demande"
+    assert permis.form_url == "https://exemple.gouv.fr/permis/formulaire.pdf"
+    assert permis.instructions_url == "https://exemple.gouv.fr/permis/marche-a-suivre"
+    assert permis.apply_url == permis.teleservice_url  # « J'y vais » keeps the first way
+    assert permis.documents == [] and permis.apply_place == ""
+    # One online form per paying body: the CAF's is kept; a link that is not http(s) is not.
+    bafa = NationalOffer.objects.get(external_id="caf-essonne-bafa")
+    assert bafa.teleservice_url == "https://exemple.caf.fr/bafa/demande"
+    assert (bafa.form_url, bafa.instructions_url) == ("", "")
+    assert bafa.apply_place == "Une agence de la CAF"  # the institution's place type
+    with in_city(grigny):
+        local = Offer.objects.get(source="aides-jeunes", external_id="grigny-bourse-projets")
+    assert local.teleservice_url == "" and local.form_url == ""
+    assert local.instructions_url == "https://exemple.grigny.fr/bourse/comment-faire"
+    assert local.apply_url == local.instructions_url
+    assert local.apply_place == "Un point information jeunesse"  # unknown place types left out
+    for offer in (permis, bafa, local):
+        assert "Texte de test" not in " ".join([offer.apply_place, *offer.documents])
+
+
 def test_aides_jeunes_update_is_reported(db, tmp_path):
     file = tmp_path / "aide.yml"
     file.write_text((AIDES / "benefits" / "aide-nationale-permis.yml").read_text())
