@@ -293,8 +293,8 @@ def usage_figures(*, today: date) -> dict:
         Event.objects.filter(at__gte=since).exclude(pseudonym="").values("pseudonym").distinct()
     ).count()
     last_staff = None
-    if apps.is_installed("tenant_apps.staff"):
-        from tenant_apps.staff.models import StaffAuditEntry
+    if apps.is_installed("tenant_apps.audit"):
+        from tenant_apps.audit.models import StaffAuditEntry
 
         last_staff = (
             StaffAuditEntry.objects.order_by("-created_at")

@@ -87,7 +87,7 @@ def branding_update(
     remove_logo: bool = False,
 ) -> Branding:
     """Change the city's identity; colours too light for white text are refused (WCAG AA)."""
-    from tenant_apps.staff.audit import audit_record, diff_snapshots, model_snapshot
+    from tenant_apps.audit.services import audit_record, diff_snapshots, model_snapshot
 
     _require_admin(by)
     branding = Branding.objects.select_for_update().first()
@@ -165,7 +165,7 @@ def page_default(slug: str, *, city_name: str) -> tuple[str, str]:
 @transaction.atomic
 def page_update(*, by, slug: str, title: str, body: str) -> Page:
     """Write one of the city's editable pages."""
-    from tenant_apps.staff.audit import audit_record, diff_snapshots, model_snapshot
+    from tenant_apps.audit.services import audit_record, diff_snapshots, model_snapshot
 
     _require_admin(by)
     if slug not in PageSlug.values:

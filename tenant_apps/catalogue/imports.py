@@ -6,7 +6,7 @@ from django.db import transaction
 from kernel.errors import ValidationFailed
 
 from shared_apps.offers.runs import import_run_fail, import_run_finish, progress_recorder
-from tenant_apps.staff.audit import audit_record
+from tenant_apps.audit.services import audit_record
 
 from .importers.registry import IMPORTERS, run_importer
 from .models import ImportRun, ImportStatus

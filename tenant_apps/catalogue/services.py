@@ -16,7 +16,7 @@ from kernel.errors import (
 from kernel.text import unaccent
 
 from shared_apps.geo.communes import commune_get
-from tenant_apps.staff.audit import audit_record, diff_snapshots, model_snapshot
+from tenant_apps.audit.services import audit_record, diff_snapshots, model_snapshot
 
 from .models import AbstractOffer, NationalOfferSetting, Offer, OfferStatus, Structure
 from .permissions import can_publish, can_write, require

@@ -32,11 +32,11 @@ def feature_settings(request: HttpRequest) -> HttpResponse:
 
 
 def _staff_audit(request: HttpRequest, key: str, enabled: bool) -> None:
-    """The city's own audit log (tenant_apps.staff), when installed."""
+    """The city's own audit log (tenant_apps.audit), when installed."""
     from django.apps import apps
 
-    if apps.is_installed("tenant_apps.staff"):
-        from tenant_apps.staff.audit import audit_record
+    if apps.is_installed("tenant_apps.audit"):
+        from tenant_apps.audit.services import audit_record
 
         audit_record(
             actor=request.user,

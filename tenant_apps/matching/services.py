@@ -15,8 +15,8 @@ from kernel.errors import (
 )
 
 from shared_apps.accounts.models import User
+from tenant_apps.audit.services import audit_record, diff_snapshots, model_snapshot
 from tenant_apps.catalogue.permissions import can_publish, require
-from tenant_apps.staff.audit import audit_record, diff_snapshots, model_snapshot
 from tenant_apps.youth.choices import Frein
 
 from .models import Advisor, Booking, InboxMessage, MeetingFormat, NotificationSettings, Slot

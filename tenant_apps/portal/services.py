@@ -15,10 +15,10 @@ from kernel.errors import (
 )
 
 from shared_apps.accounts.models import Role, User
+from tenant_apps.audit.services import audit_record, diff_snapshots, model_snapshot
 from tenant_apps.catalogue.models import Offer, OfferKind, OfferStatus
 from tenant_apps.catalogue.permissions import can_publish, can_write, require
 from tenant_apps.catalogue.selectors import offer_get_for_city
-from tenant_apps.staff.audit import audit_record, diff_snapshots, model_snapshot
 
 from .models import Inspiration, InspirationStatus, Registration, RegistrationStatus, Save
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from kernel.errors import ApplicationError
 
 from shared_apps.accounts.models import Role
+from tenant_apps.audit.models import StaffAuditEntry
 from tenant_apps.catalogue.permissions import can_publish
 from tenant_apps.catalogue.themes import theme_labels
 from tenant_apps.matching import services
@@ -24,7 +25,6 @@ from tenant_apps.youth.choices import Frein
 from tenants.pages import city_object_or_404, staff_page
 
 from .advisor_forms import AdvisorForm, BookingCancelForm, SlotForm
-from .models import StaffAuditEntry
 from .views import _context, _fail
 
 

@@ -18,6 +18,7 @@ from kernel.errors import ApplicationError
 from shared_apps.billing.selectors import city_billing_summary, plan_list
 from shared_apps.billing.services import portal_link_create
 from shared_apps.national.models import NationalOffer
+from tenant_apps.audit.models import StaffAuditEntry
 from tenant_apps.catalogue import services
 from tenant_apps.catalogue.importers.csv_template import template_csv
 from tenant_apps.catalogue.imports import import_start
@@ -29,7 +30,6 @@ from tenants.models import build_url
 from tenants.pages import city_object_or_404, is_city_admin, redirect_back, staff_page
 
 from .forms import ImportForm, NationalSettingForm, OfferFilterForm, OfferForm, StructureForm
-from .models import StaffAuditEntry
 
 
 def _context(request: HttpRequest, **extra) -> dict:

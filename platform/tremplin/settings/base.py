@@ -54,6 +54,7 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "shared_apps.accounts",
+    "tenant_apps.audit",
     "tenant_apps.branding",
     "tenant_apps.features",
     "tenant_apps.youth",

@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shared_apps.accounts.models import Role
+from tenant_apps.audit.models import StaffAuditEntry
 from tenant_apps.branding.models import Branding, Page
-from tenant_apps.staff.models import StaffAuditEntry
 from tenants.context import in_city
 from tests.conftest import PASSWORD
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from kernel.errors import PermissionDenied, ValidationFailed
 
 from shared_apps.accounts.models import Role
+from tenant_apps.audit.models import StaffAuditEntry
 from tenant_apps.catalogue.models import Offer
 from tenant_apps.portal import services
 from tenant_apps.portal.models import Registration
-from tenant_apps.staff.models import StaffAuditEntry
 from tenant_apps.youth.services import account_delete
 from tenants.context import in_city
 from tests.conftest import PASSWORD

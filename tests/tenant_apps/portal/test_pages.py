@@ -10,9 +10,9 @@ from django.contrib.staticfiles import finders
 from django.utils import timezone
 
 from shared_apps.accounts.models import Role
+from tenant_apps.audit.models import StaffAuditEntry
 from tenant_apps.portal import services
 from tenant_apps.portal.models import Inspiration, Save
-from tenant_apps.staff.models import StaffAuditEntry
 from tenant_apps.youth.models import Neighbourhood, YouthProfile
 from tenants.context import in_city
 from tests.conftest import PASSWORD

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from shared_apps.accounts.models import Role
 from shared_apps.accounts.services import user_create
+from tenant_apps.audit.models import StaffAuditEntry
 from tenant_apps.matching import services
 from tenant_apps.matching.models import Advisor, Booking, InboxMessage, Slot
-from tenant_apps.staff.models import StaffAuditEntry
 from tenants.context import in_city
 
 FORM = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from shared_apps.accounts.models import Role
+from tenant_apps.audit.models import StaffAuditEntry
 from tenant_apps.catalogue.models import Offer
-from tenant_apps.staff.models import StaffAuditEntry
 from tenants.context import in_city
 from tests.tenant_apps.catalogue.factories import make_national, make_offer
 

@@ -1,4 +1,5 @@
-"""The city staff's audit log (city schema). Written by every staff-facing service."""
+"""The city staff's audit log (city schema). Written by every staff-facing service, of any app,
+through audit.services; read by the staff console and the operator's usage figures."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ class StaffAuditEntry(models.Model):
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
 
     class Meta:
+        # The table kept the name it had when the log lived in tenant_apps.staff: moving the
+        # model down (below every app that writes to it) changed Django's state only.
+        db_table = "staff_staffauditentry"
         ordering = ["-created_at", "-id"]
         verbose_name = _("entrée du journal")
         verbose_name_plural = _("journal des modifications")

@@ -1,4 +1,4 @@
-"""Write the staff audit log. Called from services, inside their transaction."""
+"""Write the staff audit log. Called from every app's services, inside their transaction."""
 
 from __future__ import annotations
 
