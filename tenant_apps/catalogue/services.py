@@ -20,6 +20,7 @@ from tenant_apps.audit.services import audit_record, diff_snapshots, model_snaps
 
 from .models import AbstractOffer, NationalOfferSetting, Offer, OfferStatus, Structure
 from .permissions import can_publish, can_write, require
+from .publication import offer_published_announce
 from .themes import theme_labels
 
 OFFER_EDITABLE = {
@@ -144,11 +145,10 @@ def offer_transition(*, offer: Offer, by, action: str) -> Offer:
 
 
 def _announce_later(offer: Offer) -> None:
-    """Once committed, tell the young people it fits (matching, in a Celery task)."""
-    from tenant_apps.matching.tasks import notify_offer_published
-
-    offer_id = str(offer.pk)
-    transaction.on_commit(lambda: notify_offer_published.delay(offer_id))
+    """Once committed, tell the apps above (publication hooks: matching announces the offer to
+    the young people it fits, in a Celery task)."""
+    offer_id = offer.pk
+    transaction.on_commit(lambda: offer_published_announce(offer_id))
 
 
 def offer_submit(*, offer: Offer, by) -> Offer:
