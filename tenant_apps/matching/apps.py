@@ -8,7 +8,9 @@ class MatchingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import hooks
-        from . import signals  # noqa: F401 - cached candidates follow catalogue changes
+        from . import (
+            hooks,
+            signals,  # noqa: F401 - cached candidates follow catalogue changes
+        )
 
         hooks.register()  # a published offer is announced (catalogue.publication)
