@@ -6,7 +6,10 @@ Raw `Event` rows are pseudonymous (no e-mail, name, IP or user id: a keyed hash)
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 
 
@@ -29,6 +32,9 @@ class AgeBand(models.TextChoices):
 
 
 class Event(models.Model):
+    # Given when the event is recorded (recording.record) and carried through the buffer: a
+    # drain that runs again after a crash finds the event already stored and skips it.
+    uid = models.UUIDField(default=uuid.uuid4, db_default=RandomUUID(), unique=True, editable=False)
     at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=12, choices=EventKind.choices)
     # HMAC-SHA256 (truncated) of a per-user salt or of the anonymous session key, keyed per city.
@@ -145,3 +151,59 @@ class PopulationFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.dimension}={self.key}"
+
+
+class NonRecoursSnapshot(models.Model):
+    """One day's evaluation of every registered young person's rights (nonrecours.py): the
+    date the diagnostic states, and what the batch saw. Its `NonRecoursFact` rows are the atoms."""
+
+    day = models.DateField(unique=True)
+    computed_at = models.DateTimeField()
+    legislation_date = models.DateField()  # the OpenFisca legislation simulated
+    people = models.PositiveIntegerField()  # young people evaluated
+    simulated = models.PositiveIntegerField(default=0)  # profile versions OpenFisca computed
+    # Young people with an OpenFisca amount still unknown (not counted eligible to that aid).
+    pending = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)  # the whole batch
+    simulation_seconds = models.FloatField(default=0)  # of which OpenFisca
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"non-recours {self.day}"
+
+
+class NonRecoursFact(models.Model):
+    """Per neighbourhood and aid: young people eligible, eligible ones who said they applied
+    ("j'ai fait ma demande"), and the monthly euros of the others. One row is an atom of the
+    privacy rule (privacy.py). `offer_id` NULL: every aid at once, each young person counted
+    once (eligible to at least one aid, said they applied to at least one); its euros are left
+    NULL because the diagnostic adds up the published atoms instead (rule 3)."""
+
+    snapshot = models.ForeignKey(NonRecoursSnapshot, on_delete=models.CASCADE, related_name="facts")
+    neighbourhood = models.CharField(max_length=40, blank=True)
+    offer_id = models.UUIDField(null=True, blank=True)
+    offer_title = models.CharField(max_length=200, blank=True)
+    is_national = models.BooleanField(null=True)
+    eligible = models.PositiveIntegerField()
+    claimed = models.PositiveIntegerField()
+    unclaimed_monthly_euros = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(claimed__lte=models.F("eligible")),
+                name="nonrecours_claimed_among_eligible",
+            ),
+            models.UniqueConstraint(
+                fields=["snapshot", "neighbourhood", "offer_id"],
+                nulls_distinct=False,
+                name="nonrecours_one_atom",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id} {self.neighbourhood} {self.offer_title or 'toutes les aides'}"

@@ -126,13 +126,14 @@ def record(
             base["q"] = clean_query(query)
         if results is not None:
             base["n"] = int(results)
+        # Each line carries its event's id ("i"): the drain stores every id once.
         if offers is not None:
             lines = [
-                json.dumps({**base, "o": str(o)}, separators=(",", ":"))
+                json.dumps({**base, "i": uuid.uuid4().hex, "o": str(o)}, separators=(",", ":"))
                 for o in list(offers)[:MAX_OFFERS_PER_EVENT]
             ]
         else:
-            lines = [json.dumps(base, separators=(",", ":"))]
+            lines = [json.dumps({**base, "i": uuid.uuid4().hex}, separators=(",", ":"))]
         if lines:
             redis_client().rpush(buffer_key(schema_name), *lines)
     except Exception:  # Redis down: lose the event, keep the page
@@ -187,39 +188,68 @@ def _snapshots(user_ids: set[int]) -> dict[int, dict]:
     }
 
 
-def _events(lines: list[bytes]) -> list[Event]:
-    from shared_apps.accounts.models import User
+# Lines buffered before events carried an id get one from their bytes: replaying them is
+# idempotent too (two identical legacy lines, same millisecond, count once).
+_LEGACY_IDS = uuid.UUID("1b8c4a52-8f0e-4f3e-9d55-0d1f1e7a3c11")
 
+
+def _event_id(item: dict, line: bytes) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(item["i"]))
+    except (KeyError, ValueError):
+        return uuid.uuid5(_LEGACY_IDS, line.decode("utf-8", "replace"))
+
+
+def _parse(lines: list[bytes]) -> list[tuple[uuid.UUID, dict]]:
+    """(event id, item) for each line that reads as an event; a line that does not is
+    dropped with a warning (it would otherwise block the buffer for good)."""
     items = []
     for line in lines:
         try:
-            items.append(json.loads(line))
-        except ValueError:
+            item = json.loads(line)
+            if not isinstance(item, dict) or item.get("k") not in _KINDS:
+                raise ValueError("not an event")
+            item["t"] = float(item["t"])
+            if "u" in item:
+                item["u"] = int(item["u"])
+        except (ValueError, TypeError, KeyError):
+            logger.warning("Dropping an unreadable analytics line: %r", line[:200])
             continue
-    user_ids = {int(i["u"]) for i in items if "u" in i}
+        items.append((_event_id(item, line), item))
+    return items
+
+
+def _events(lines: list[bytes]) -> list[Event]:
+    from shared_apps.accounts.models import User
+
+    items = _parse(lines)
+    user_ids = {i["u"] for _uid, i in items if "u" in i}
     existing = set(User.objects.filter(pk__in=user_ids).values_list("pk", flat=True))
     names = user_pseudonyms(existing)
     profiles = _snapshots(existing)
     events = []
-    for item in items:
-        if item.get("k") not in _KINDS:
+    for uid, item in items:
+        try:
+            at = datetime.fromtimestamp(item["t"], tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            logger.warning("Dropping an analytics event with an impossible time: %r", item["t"])
             continue
-        at = datetime.fromtimestamp(float(item["t"]), tz=UTC)
         snapshot: dict = {}
         if "u" in item:
-            uid = int(item["u"])
-            if uid not in existing:  # erased meanwhile: keep nothing of them
+            if item["u"] not in existing:  # erased meanwhile: keep nothing of them
                 continue
-            name = names[uid]
-            snapshot = profiles.get(uid, {})
+            name = names[item["u"]]
+            snapshot = profiles.get(item["u"], {})
         else:
-            name = item.get("p", "")
+            name = str(item.get("p", ""))[:32]
         try:
             offer_id = uuid.UUID(item["o"]) if item.get("o") else None
-        except ValueError:
+        except (ValueError, TypeError, AttributeError):
             offer_id = None
+        results = item.get("n")
         events.append(
             Event(
+                uid=uid,
                 at=at,
                 kind=item["k"],
                 pseudonym=name,
@@ -231,17 +261,57 @@ def _events(lines: list[bytes]) -> list[Event]:
                 freins=snapshot.get("freins", []),
                 offer_id=offer_id,
                 offer_kind=str(item.get("ok", ""))[:16],
-                themes=[str(t)[:120] for t in item.get("th", [])][:10],
+                themes=[str(t)[:120] for t in item.get("th") or []][:10],
                 query=str(item.get("q", ""))[:100],
-                results=item.get("n"),
+                results=results if isinstance(results, int) else None,
             )
         )
     return events
 
 
+def _insert(events: list[Event]) -> int:
+    """Insert the events whose id is not stored yet; returns how many were new."""
+    ids = [e.uid for e in events]
+    seen = set(Event.objects.filter(uid__in=ids).values_list("uid", flat=True))
+    new = list({e.uid: e for e in events if e.uid not in seen}.values())
+    # A drain racing this one may insert the same ids meanwhile: the unique id skips them.
+    Event.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    return len(new)
+
+
+def _store(lines: list[bytes]) -> int:
+    """One batch into the database, committed when this returns."""
+    with transaction.atomic():
+        return _insert(_events(lines))
+
+
+# Trim the batch only if it is still at the head of the buffer: a drain that overlapped this
+# one (its lock expired) may have trimmed it already, and trimming again would drop events
+# nobody stored. Lines are unique (each carries its id), so the head says whose batch it is.
+_TRIM_IF_HEAD = """
+if redis.call('LINDEX', KEYS[1], 0) == ARGV[1]
+   and redis.call('LINDEX', KEYS[1], tonumber(ARGV[2]) - 1) == ARGV[3] then
+    redis.call('LTRIM', KEYS[1], ARGV[2], -1)
+    return 1
+end
+return 0
+"""
+
+
+def _acknowledge(client, key: str, lines: list[bytes]) -> bool:
+    """Remove a stored batch from the buffer (after its commit, never before)."""
+    return bool(client.eval(_TRIM_IF_HEAD, 1, key, lines[0], len(lines), lines[-1]))
+
+
 def drain(*, schema_name: str | None = None) -> int:
     """Move the current city's buffer into the database; returns the number of events stored.
-    Read, insert, then trim: a crash between the two may store a batch twice, never lose it."""
+
+    Exactly once, whatever fails when: each batch is inserted (ids already stored are
+    skipped), committed, and only then trimmed from Redis. A failure before the commit leaves
+    the batch in the buffer for the next drain; one after it (before the trim) makes the next
+    drain find those ids stored. Call it outside any transaction (tasks do), or the commit is
+    the caller's.
+    """
     schema_name = schema_name or connection.schema_name
     client, key = redis_client(), buffer_key(schema_name)
     lock = f"analytics:drain-lock:{schema_name}"
@@ -253,11 +323,8 @@ def drain(*, schema_name: str | None = None) -> int:
             lines = client.lrange(key, 0, DRAIN_BATCH - 1)
             if not lines:
                 break
-            with transaction.atomic():
-                events = _events(lines)
-                Event.objects.bulk_create(events, batch_size=1000)
-            client.ltrim(key, len(lines), -1)
-            stored += len(events)
+            stored += _store(lines)
+            _acknowledge(client, key, lines)
             if len(lines) < DRAIN_BATCH:
                 break
     finally:
