@@ -13,7 +13,13 @@ from tenant_apps.analytics.recording import record
 from tenants.access import CityAPIView
 
 from .models import OfferKind
-from .selectors import OfferFilters, OfferHit, offer_get_for_city, offer_list_for_city
+from .selectors import (
+    OfferFilters,
+    OfferHit,
+    how_to_apply,
+    offer_get_for_city,
+    offer_list_for_city,
+)
 from .themes import theme_labels
 
 
@@ -124,6 +130,19 @@ def _decimal(value):
     return float(value) if value is not None else None
 
 
+def _apply(hit: OfferHit) -> dict:
+    """« Comment faire ma demande »: who grants it, the links, the papers, where to go."""
+    how = how_to_apply(hit)
+    return {
+        "institution": how.institution,
+        "teleservice_url": how.teleservice_url,
+        "form_url": how.form_url,
+        "instructions_url": how.instructions_url,
+        "documents": how.documents,
+        "place": how.place,
+    }
+
+
 def offer_detail(hit: OfferHit, request) -> dict:
     o = hit.offer
     structure = getattr(o, "structure", None)
@@ -151,6 +170,7 @@ def offer_detail(hit: OfferHit, request) -> dict:
         "price_eur": _decimal(o.price_eur),
         "contact": {"name": o.contact_name, "email": o.contact_email, "phone": o.contact_phone},
         "apply_url": o.apply_url,
+        "apply": _apply(hit),
         "source_url": o.source_url,
         "media": {"image": o.image_url, "video": o.video_url, "panorama_360": o.panorama_url},
         "structure": (

@@ -288,3 +288,37 @@ def event_list_for_city(*, city: City | None = None, days_back: int = 30) -> lis
         .order_by("starts_at")
     )
     return [OfferHit(offer=o, is_national=False) for o in offers]
+
+
+@dataclass(frozen=True)
+class HowToApply:
+    """« Comment faire ma demande »: who grants the offer and the ways to ask for it."""
+
+    institution: str
+    place: str
+    teleservice_url: str
+    form_url: str
+    instructions_url: str
+    documents: list[str]
+
+    @property
+    def has_links(self) -> bool:
+        return bool(self.teleservice_url or self.form_url or self.instructions_url)
+
+
+def how_to_apply(hit: OfferHit) -> HowToApply:
+    """How to apply for this offer. A local offer without an institution is granted by its
+    structure, and asked for there unless staff named another place."""
+    offer = hit.offer
+    structure = None if hit.is_national else getattr(offer, "structure", None)
+    place = offer.apply_place
+    if not place and structure is not None:
+        place = ", ".join(part for part in (structure.name, structure.address) if part)
+    return HowToApply(
+        institution=offer.institution_name or (structure.name if structure else ""),
+        place=place,
+        teleservice_url=offer.teleservice_url,
+        form_url=offer.form_url,
+        instructions_url=offer.instructions_url,
+        documents=list(offer.documents or []),
+    )

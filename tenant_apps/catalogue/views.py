@@ -14,7 +14,13 @@ from tenants.pages import city_page
 from .api import OfferFiltersSerializer
 from .ical import events_to_ics
 from .models import OfferKind
-from .selectors import OfferFilters, event_list_for_city, offer_get_for_city, offer_list_for_city
+from .selectors import (
+    OfferFilters,
+    event_list_for_city,
+    how_to_apply,
+    offer_get_for_city,
+    offer_list_for_city,
+)
 from .themes import theme_choices, theme_labels
 
 
@@ -65,6 +71,7 @@ def offer_detail_page(request: HttpRequest, offer_id) -> HttpResponse:
             "hit": hit,
             "offer": hit.offer,
             "theme_names": [labels.get(t, t) for t in hit.offer.themes],
+            "apply": how_to_apply(hit),
             "now": timezone.now(),
         },
     )

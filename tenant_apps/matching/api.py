@@ -41,6 +41,13 @@ class BookingSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField(source="slot.starts_at")
     format = serializers.CharField(source="slot.format")
     canceled_at = serializers.DateTimeField()
+    about_offer = serializers.SerializerMethodField()
+
+    def get_about_offer(self, booking) -> dict | None:
+        """The aid the young person wants help with, as titled when they booked."""
+        if not booking.about_offer_id:
+            return None
+        return {"id": str(booking.about_offer_id), "title": booking.about_offer_title}
 
 
 class AdvisorListApi(CityAPIView):
@@ -77,12 +84,24 @@ class SlotBookApi(CityAPIView):
 
     class InputSerializer(serializers.Serializer):
         message = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+        # « Je me fais aider »: the id of an aid (local or national) visible in this city.
+        about_offer = serializers.UUIDField(
+            required=False,
+            allow_null=True,
+            error_messages={"invalid": "Indique l'identifiant d'une aide."},
+        )
 
     @extend_schema(request=InputSerializer, responses={201: BookingSerializer}, tags=["advisors"])
     def post(self, request, slot_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        booking = services.booking_create(slot_id=slot_id, user=request.user, **data.validated_data)
+        fields = dict(data.validated_data)
+        booking = services.booking_create(
+            slot_id=slot_id,
+            user=request.user,
+            message=fields.get("message", ""),
+            about_offer_id=fields.get("about_offer"),
+        )
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
 

@@ -8,8 +8,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from shared_apps.accounts.models import User
+from tenant_apps.catalogue.selectors import OfferHit, offer_get_for_city
 
-from .models import Advisor, AdvisorKind, Booking, Slot
+from .models import Advisor, AdvisorKind, Booking, RightClaim, Slot
 
 
 def mentors_enabled() -> bool:
@@ -63,3 +64,19 @@ def bookings_for(*, user: User, upcoming_only: bool = False) -> QuerySet[Booking
     if upcoming_only:
         bookings = bookings.filter(Q(canceled_at__isnull=True), slot__starts_at__gt=timezone.now())
     return bookings
+
+
+def booking_aid(*, offer_id: object) -> OfferHit | None:
+    """The aid a young person wants help with (« Je me fais aider »), if it is an aid visible
+    in this city (local, or national covering it and not hidden); None for anything else."""
+    if not offer_id:
+        return None
+    hit = offer_get_for_city(offer_id=str(offer_id))
+    if hit is None or hit.offer.kind != "aide":
+        return None
+    return hit
+
+
+def right_claimed(*, user: User, offer_id) -> bool:
+    """This person said they asked for this aid (« J'ai fait ma demande »)."""
+    return RightClaim.objects.filter(user=user, offer_id=offer_id).exists()

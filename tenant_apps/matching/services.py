@@ -193,27 +193,50 @@ def slot_delete(*, slot: Slot, by) -> None:
 
 
 @transaction.atomic
-def booking_create(*, slot_id: int, user: User, message: str = "") -> Booking:
-    """Book a free slot. Two people can never hold the same slot, even at the same instant."""
-    from .selectors import advisor_list
+def booking_create(
+    *, slot_id: int, user: User, message: str = "", about_offer_id: object = None
+) -> Booking:
+    """Book a free slot. Two people can never hold the same slot, even at the same instant.
+
+    about_offer_id: the aid to get help with (« Je me fais aider »), local or national; it must
+    be an aid visible in this city. Its title is kept as it reads today."""
+    from .selectors import advisor_list, booking_aid
 
     slot = Slot.objects.select_related("advisor").filter(pk=slot_id).first()
     if slot is None or not advisor_list().filter(pk=slot.advisor_id).exists():
         raise NotFound("Ce créneau n'existe pas.")
     if slot.starts_at <= timezone.now():
         raise ValidationFailed("Ce créneau est déjà passé.", code="slot_past")
+    about = None
+    if about_offer_id is not None:
+        about = booking_aid(offer_id=about_offer_id)
+        if about is None:
+            raise ValidationFailed(
+                "Cette aide n'existe pas dans ta ville.",
+                code="about_offer_unknown",
+                fields={"about_offer": ["Aide inconnue ici."]},
+            )
     try:
         with transaction.atomic():
-            booking = Booking.objects.create(slot=slot, user=user, message=message[:1000])
+            booking = Booking.objects.create(
+                slot=slot,
+                user=user,
+                message=message[:1000],
+                about_offer_id=about.offer.pk if about else None,
+                about_offer_title=about.offer.title[:200] if about else "",
+            )
     except IntegrityError as exc:
         raise Conflict(
             "Ce créneau vient d'être réservé par quelqu'un d'autre. Choisis-en un autre.",
             code="slot_taken",
         ) from exc
+    body = f"Le {timezone.localtime(slot.starts_at):%d/%m à %Hh%M}."
+    if about:
+        body += f" À propos de : {booking.about_offer_title}."
     inbox_add(
         user=user,
         title=f"Rendez-vous confirmé avec {slot.advisor.display_name}",
-        body=f"Le {timezone.localtime(slot.starts_at):%d/%m à %Hh%M}.",
+        body=body,
         link="/mes-rendez-vous/",
     )
     return booking

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +15,23 @@ from tenants.pages import city_page, redirect_back, signed_in_page
 from . import selectors, services
 from .models import AdvisorKind
 
+UNKNOWN_AID = (
+    "Cette aide n'existe pas (ou plus) dans ta ville : tu peux quand même prendre rendez-vous, "
+    "dis simplement de quoi tu veux parler."
+)
+
+
+def _about(value: str) -> dict:
+    """The aid named by `?aide=` (« Je me fais aider »), carried from the advisor list to the
+    booking form; a value that names no aid of this city is dropped with a word why."""
+    value = value.strip()
+    if not value:
+        return {"about": None, "about_error": ""}
+    hit = selectors.booking_aid(offer_id=value)
+    if hit is None:
+        return {"about": None, "about_error": UNKNOWN_AID}
+    return {"about": hit.offer, "about_error": "", "about_query": urlencode({"aide": hit.offer.pk})}
+
 
 @city_page
 def advisor_list_view(request: HttpRequest) -> HttpResponse:
@@ -21,7 +40,12 @@ def advisor_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "matching/advisor_list.html",
-        {"advisors": selectors.advisor_list(kind=kind), "kind": kind, "kinds": AdvisorKind},
+        {
+            "advisors": selectors.advisor_list(kind=kind),
+            "kind": kind,
+            "kinds": AdvisorKind,
+            **_about(request.GET.get("aide", "")),
+        },
     )
 
 
@@ -33,21 +57,34 @@ def advisor_detail_view(request: HttpRequest, advisor_id: int) -> HttpResponse:
     return render(
         request,
         "matching/advisor_detail.html",
-        {"advisor": advisor, "slots": selectors.slots_free(advisor=advisor)},
+        {
+            "advisor": advisor,
+            "slots": selectors.slots_free(advisor=advisor),
+            **_about(request.GET.get("aide", "")),
+        },
     )
 
 
 @signed_in_page
 @require_POST
 def slot_book_view(request: HttpRequest, slot_id: int) -> HttpResponse:
+    about = _about(request.POST.get("aide", ""))
+    if about["about_error"]:
+        messages.warning(request, about["about_error"])
     try:
-        services.booking_create(
-            slot_id=slot_id, user=request.user, message=request.POST.get("message", "")
+        booking = services.booking_create(
+            slot_id=slot_id,
+            user=request.user,
+            message=request.POST.get("message", ""),
+            about_offer_id=about["about"].pk if about["about"] else None,
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect_back(request, "matching:advisors", field="back")
-    messages.success(request, "C'est réservé ! Tu retrouves ton rendez-vous ci-dessous.")
+    done = "C'est réservé ! Tu retrouves ton rendez-vous ci-dessous."
+    if booking.about_offer_title:
+        done = f"C'est réservé ! Ton rendez-vous est à propos de : {booking.about_offer_title}."
+    messages.success(request, done)
     return redirect("matching:my-bookings")
 
 

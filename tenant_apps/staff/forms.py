@@ -11,7 +11,25 @@ from tenant_apps.catalogue.themes import theme_labels
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+class LinesField(forms.CharField):
+    """A list of short texts typed one per line (the documents to prepare for an aid)."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 class OfferForm(forms.ModelForm):
+    documents = LinesField(
+        label="Papiers à préparer (aides)",
+        required=False,
+        help_text="Un papier par ligne, en quelques mots : « Pièce d'identité », « RIB ».",
+    )
     themes = forms.MultipleChoiceField(
         label="Thématiques", required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -30,7 +48,9 @@ class OfferForm(forms.ModelForm):
             "latitude", "longitude", "is_remote", "starts_at", "ends_at", "apply_by",
             "publish_from", "publish_until", "capacity", "is_free", "price_eur",
             "amount_value", "amount_unit", "periodicity", "contact_name", "contact_email",
-            "contact_phone", "apply_url", "image_url", "video_url", "panorama_url",
+            "contact_phone", "apply_url", "institution_name", "teleservice_url", "form_url",
+            "instructions_url", "documents", "apply_place", "image_url", "video_url",
+            "panorama_url",
         ]  # fmt: skip
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
@@ -43,6 +63,10 @@ class OfferForm(forms.ModelForm):
         help_texts = {
             "summary": "Une ou deux phrases, en tutoyant : c'est ce que les jeunes lisent d'abord.",
             "latitude": "Facultatif : permet la recherche « près de moi ».",
+            "institution_name": "Pour une aide : qui la verse (« Ville de Grigny »).",
+            "teleservice_url": "Pour une aide : la page où faire la demande en ligne.",
+            "form_url": "Pour une aide : le formulaire à télécharger (PDF…).",
+            "instructions_url": "Pour une aide : la page qui explique comment faire.",
         }
 
     def __init__(self, *args, **kwargs):

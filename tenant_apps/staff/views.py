@@ -24,7 +24,7 @@ from tenant_apps.catalogue.importers.csv_template import template_csv
 from tenant_apps.catalogue.imports import import_start
 from tenant_apps.catalogue.models import ImportRun, NationalOfferSetting, Offer, Structure
 from tenant_apps.catalogue.permissions import can_publish, can_write
-from tenant_apps.catalogue.selectors import OfferHit
+from tenant_apps.catalogue.selectors import OfferHit, how_to_apply
 from tenant_apps.catalogue.themes import theme_labels
 from tenants.models import build_url
 from tenants.pages import city_object_or_404, is_city_admin, redirect_back, staff_page
@@ -105,14 +105,16 @@ def offer_edit(request: HttpRequest, offer_id) -> HttpResponse:
 @staff_page()
 def offer_preview(request: HttpRequest, offer_id) -> HttpResponse:
     offer = city_object_or_404(request, Offer.objects.select_related("structure"), pk=offer_id)
+    hit = OfferHit(offer=offer, is_national=False)
     labels = theme_labels()
     return render(
         request,
         "catalogue/offer_detail.html",
         {
-            "hit": OfferHit(offer=offer, is_national=False),
+            "hit": hit,
             "offer": offer,
             "theme_names": [labels.get(t, t) for t in offer.themes],
+            "apply": how_to_apply(hit),
             "preview": True,
         },
     )
