@@ -23,6 +23,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from kernel.clock import age_on
+
 
 class Verdict(StrEnum):
     ELIGIBLE = "eligible"
@@ -150,11 +152,6 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
     "!=": operator.ne,
 }
-
-
-def age_on(birth_date: date, today: date) -> int:
-    before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
-    return today.year - birth_date.year - before_birthday
 
 
 def _compare(value: Any, condition: Mapping[str, Any], kind: str) -> Truth:

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 MIN_AGE = 15
 # Terms of use version young people accept at sign-up; bump it when the text changes.
 TERMS_VERSION = "2025-01"
+# The session key under which a visitor's answers (« Mes droits », the DESIGN.md profile shape)
+# wait for sign-up: matching writes them, sign-up carries them into the new profile.
+ANONYMOUS_ANSWERS_KEY = "matching_profile"
 
 
 class Situation(models.TextChoices):

@@ -27,9 +27,8 @@ from shared_apps.accounts.passwords import password_errors
 from shared_apps.accounts.services import user_create
 from shared_apps.geo.communes import commune_get
 from shared_apps.geo.qpv import qpv_for_commune
-from tenant_apps.matching.profiles import SESSION_KEY as ANONYMOUS_ANSWERS_KEY
 
-from .choices import MIN_AGE, TERMS_VERSION, ConsentKind
+from .choices import ANONYMOUS_ANSWERS_KEY, MIN_AGE, TERMS_VERSION, ConsentKind
 from .exports import erasure_hooks
 from .models import Consent, Neighbourhood, YouthProfile
 from .selectors import is_old_enough

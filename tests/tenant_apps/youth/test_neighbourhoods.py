@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from tenant_apps.matching.eligibility import Verdict, evaluate
+from tenant_apps.matching.profiles import profile_for_engine
 from tenant_apps.youth.models import Neighbourhood, YouthProfile
-from tenant_apps.youth.selectors import profile_for_engine
 from tenant_apps.youth.services import neighbourhoods_seed, profile_update
 from tenants.context import in_city
 
