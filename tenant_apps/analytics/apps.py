@@ -8,4 +8,9 @@ class AnalyticsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from tenant_apps.interactions import recorder_register
+
         from . import privacy  # noqa: F401 - registers the export and erasure hooks
+        from .recording import record
+
+        recorder_register(record)  # catalogue and matching record through tenant_apps.interactions

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from tenant_apps.analytics.recording import record
+from tenant_apps.interactions import record
 from tenants.access import CityAPIView
 
 from .models import OfferKind

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from tenant_apps.analytics.recording import record
+from tenant_apps.interactions import record
 from tenants.pages import city_page
 
 from .api import OfferFiltersSerializer

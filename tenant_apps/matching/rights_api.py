@@ -15,8 +15,8 @@ from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from tenant_apps.analytics.recording import record
 from tenant_apps.catalogue.selectors import offer_get_for_city
+from tenant_apps.interactions import record
 from tenant_apps.youth.choices import (
     MAX_MONTHLY_INCOME,
     MAX_MONTHLY_RENT,

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 from kernel.clock import local_today
 from kernel.errors import ApplicationError
 
-from tenant_apps.analytics.recording import record
 from tenant_apps.catalogue.selectors import offer_get_for_city
+from tenant_apps.interactions import record
 from tenant_apps.youth.choices import Situation
 from tenants.pages import city_page, signed_in_page
 
