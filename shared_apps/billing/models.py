@@ -47,12 +47,24 @@ class Subscription(models.Model):
 
 
 class StripeEvent(models.Model):
-    """A webhook event, stored once by its Stripe id, processed by a Celery task."""
+    """A webhook event, stored once by its Stripe id, processed by a Celery task.
 
-    event_id = models.CharField(max_length=255, unique=True)
+    A signed body that is not a well-formed event is kept too, as `rejected` with the reason
+    (and no event id, so it never stands in for the genuine event of the id it claims); it is
+    never processed and never counts in a city's billing state."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("reçu")
+        REJECTED = "rejected", _("rejeté")
+
+    event_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     type = models.CharField(max_length=100)
-    created = models.DateTimeField(help_text="Stripe's `created` time of the event.")
-    payload = models.JSONField()
+    created = models.DateTimeField(
+        null=True, blank=True, help_text="Stripe's `created` time of the event."
+    )
+    payload = models.JSONField()  # a rejected body that is not JSON: its text
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    reason = models.CharField(max_length=255, blank=True)  # why it was rejected
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=255, blank=True)

@@ -130,28 +130,99 @@ class BadSignature(ValidationFailed):
     default_code = "bad_signature"
 
 
+class MalformedEvent(ValidationFailed):
+    default_code = "malformed_event"
+
+
+REJECTED_PAYLOAD_CHARS = 100_000  # what is kept of a rejected body that is not JSON
+
+
+def _timestamp_or_none(value) -> datetime | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return datetime.fromtimestamp(value, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def event_problem(data) -> str | None:
+    """Why `data` (a parsed webhook body) is not a well-formed Stripe event; None if it is.
+
+    Beyond the envelope (id, type, created, data.object), an event of a handled type must read
+    into a fact: the fold reads every stored event of a city, so one it cannot read would stop
+    that city's billing state for good."""
+    if not isinstance(data, dict):
+        return "un événement doit être un objet JSON"
+    if not isinstance(data.get("id"), str) or not data["id"].strip() or len(data["id"]) > 255:
+        return "identifiant « id » manquant ou invalide"
+    if not isinstance(data.get("type"), str) or not data["type"].strip() or len(data["type"]) > 100:
+        return "type « type » manquant ou invalide"
+    if _timestamp_or_none(data.get("created")) is None:
+        return "date « created » manquante ou invalide (un horodatage Unix est attendu)"
+    if not isinstance(data.get("data"), dict) or not isinstance(data["data"].get("object"), dict):
+        return "objet « data.object » manquant"
+    if data["type"] in HANDLED_TYPES:
+        try:
+            fact_from_event(data)
+        except (AttributeError, TypeError, ValueError, LookupError, OverflowError, OSError):
+            return f"contenu illisible pour un événement {data['type']}"
+    return None
+
+
+def _reject(payload: str, data, reason: str) -> StripeEvent:
+    kept = data if data is not None else payload[:REJECTED_PAYLOAD_CHARS]
+    claimed = data.get("type") if isinstance(data, dict) else None
+    return StripeEvent.objects.create(
+        event_id=None,
+        type=claimed[:100] if isinstance(claimed, str) else "",
+        created=None,
+        payload=kept,
+        status=StripeEvent.Status.REJECTED,
+        reason=reason[:255],
+        processed_at=timezone.now(),
+        outcome="rejected",
+    )
+
+
 def stripe_event_receive(*, payload: bytes, signature: str | None) -> tuple[StripeEvent, bool]:
     """Verify a webhook (signature and freshness) and store its event once.
 
     Returns (event, created); created is False for an event already received. Raises
-    BadSignature, with nothing stored, when Stripe did not sign this payload recently.
+    BadSignature, with nothing stored, when Stripe did not sign this payload recently, and
+    MalformedEvent, with the body stored as rejected, when a signed body is not a
+    well-formed event.
     """
     try:
-        event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+        stripe.WebhookSignature.verify_header(
+            payload, signature, settings.STRIPE_WEBHOOK_SECRET, stripe.Webhook.DEFAULT_TOLERANCE
+        )
+        text = payload.decode("utf-8") if isinstance(payload, bytes) else payload
     except (stripe.SignatureVerificationError, ValueError) as exc:
         raise BadSignature("Signature Stripe invalide ou périmée.") from exc
-    data = json.loads(payload)
-    created_at = datetime.fromtimestamp(int(data.get("created") or 0), tz=UTC)
-    existing = StripeEvent.objects.filter(event_id=event.id).first()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data, problem = None, "corps illisible (JSON attendu)"
+    except RecursionError:
+        data, problem = None, "corps illisible (JSON trop imbriqué)"
+    else:
+        problem = event_problem(data)
+    if problem is not None:
+        stored = _reject(text, data, problem)
+        logger.warning("Rejected a signed Stripe webhook (%s): stored as %s", problem, stored.pk)
+        raise MalformedEvent(f"Événement Stripe mal formé : {problem}.")
+    created_at = _timestamp_or_none(data["created"])
+    existing = StripeEvent.objects.filter(event_id=data["id"]).first()
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
             stored = StripeEvent.objects.create(
-                event_id=event.id, type=data.get("type", ""), created=created_at, payload=data
+                event_id=data["id"], type=data["type"], created=created_at, payload=data
             )
     except IntegrityError:  # the same event, received twice at the same moment
-        return StripeEvent.objects.get(event_id=event.id), False
+        return StripeEvent.objects.get(event_id=data["id"]), False
     if stored.type in HANDLED_TYPES:
         from .tasks import process_stripe_event
 
@@ -180,7 +251,8 @@ def _city_facts(city: City, subscription: Subscription) -> list[Fact]:
     if subscription.stripe_customer_id:
         ids |= Q(customer_id=subscription.stripe_customer_id)
     facts = []
-    for event in StripeEvent.objects.filter(ids, type__in=HANDLED_TYPES):
+    received = StripeEvent.objects.filter(status=StripeEvent.Status.RECEIVED)
+    for event in received.filter(ids, type__in=HANDLED_TYPES):
         fact = fact_from_event(event.payload)
         if fact is not None:
             facts.append(fact)
@@ -191,6 +263,8 @@ def stripe_event_process(*, event_pk: int) -> str:
     """Link an event to its city and recompute the city's billing state. Idempotent."""
     with transaction.atomic():
         event = StripeEvent.objects.select_for_update().get(pk=event_pk)
+        if event.status == StripeEvent.Status.REJECTED:
+            return event.outcome
         fact = fact_from_event(event.payload)
         city = _city_for(fact) if fact else None
         event.customer_id = fact.customer_id if fact else ""

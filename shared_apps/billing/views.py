@@ -6,7 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .services import BadSignature, stripe_event_receive
+from .services import BadSignature, MalformedEvent, stripe_event_receive
 
 
 @csrf_exempt  # Stripe signs the payload instead
@@ -16,6 +16,6 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
         event, created = stripe_event_receive(
             payload=request.body, signature=request.headers.get("Stripe-Signature")
         )
-    except BadSignature as exc:
+    except (BadSignature, MalformedEvent) as exc:
         return JsonResponse(exc.as_dict(), status=400)
     return JsonResponse({"received": event.event_id, "duplicate": not created})
