@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from kernel.clock import local_now, local_today
+from kernel.clock import age_on, local_now, local_today
 
 
 def test_local_now_is_aware_and_in_the_services_zone():
@@ -25,3 +25,11 @@ def test_local_today_follows_the_time_zone_not_the_machine():
         after = (datetime.now(UTC) + timedelta(hours=14)).date()
         assert today in (before, after)
         assert local_now().date() in (before, after)
+
+
+def test_age_on_turns_on_the_birthday_itself():
+    born = date(2009, 3, 15)
+    assert age_on(born, date(2024, 3, 14)) == 14
+    assert age_on(born, date(2024, 3, 15)) == 15
+    assert age_on(date(2008, 2, 29), date(2023, 2, 28)) == 14  # born on 29 February
+    assert age_on(date(2008, 2, 29), date(2023, 3, 1)) == 15
