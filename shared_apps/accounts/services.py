@@ -10,7 +10,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from kernel.errors import Conflict, NotFound, ValidationFailed, from_django_validation_error
 
@@ -33,12 +33,10 @@ def user_create(
     """Create a user in the current schema; without a password the account waits for one."""
     email = _normalize_email(email)
     if User.objects.filter(email=email).exists():
-        raise Conflict(
-            "Un compte existe déjà avec cette adresse.", fields={"email": ["Déjà utilisée."]}
-        )
+        raise _email_taken()
     user = User(email=email, role=role, display_name=display_name)
     try:
-        user.full_clean(exclude=["password"])
+        user.full_clean(exclude=["password"], validate_unique=False)  # the insert decides
         if password is not None and validate_password_strength:
             validate_password(password, user)
     except ValidationError as exc:
@@ -47,8 +45,21 @@ def user_create(
         user.set_unusable_password()
     else:
         user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction stays usable
+            user.save()
+    except IntegrityError as exc:
+        # The same address signed up at the same moment (the check above saw neither).
+        if User.objects.filter(email=email).exists():
+            raise _email_taken() from exc
+        raise
     return user
+
+
+def _email_taken() -> Conflict:
+    return Conflict(
+        "Un compte existe déjà avec cette adresse.", fields={"email": ["Déjà utilisée."]}
+    )
 
 
 @transaction.atomic

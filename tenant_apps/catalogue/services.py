@@ -122,25 +122,39 @@ ACTION_LABELS = {
 
 @transaction.atomic
 def offer_transition(*, offer: Offer, by, action: str) -> Offer:
-    """Move an offer along draft → in_review → published → archived."""
+    """Move an offer along draft → in_review → published → archived.
+
+    The row is locked and its status read again under the lock: of two people publishing the
+    same draft at once, one publishes (one audit row), the other gets a Conflict (409) saying
+    the offer is already published. `offer` is updated in place and returned."""
     if action not in TRANSITIONS:
         raise ValidationFailed("Action inconnue.", fields={"action": ["Action inconnue."]})
     sources, target, needs_publish = TRANSITIONS[action]
     require(can_publish(by) if needs_publish else can_write(by))
-    if offer.status not in sources:
+    locked = Offer.objects.select_for_update().filter(pk=offer.pk).first()
+    if locked is None:
+        raise NotFound("Cette offre n'existe plus.")
+    if locked.status not in sources:
+        offer.status = locked.status
         raise Conflict(
             f"Impossible de {ACTION_LABELS[action]} une offre au statut "
-            f"« {offer.get_status_display()} »."
+            f"« {locked.get_status_display()} ».",
+            code="already_" + locked.status if locked.status == target else None,
         )
     if target == OfferStatus.PUBLISHED:
-        _clean(offer)  # never publish an offer that no longer validates
-        offer.published_at = timezone.now()
-    old = offer.status
-    offer.status = target
-    offer.save(update_fields=["status", "published_at", "updated_at"])
-    audit_record(actor=by, action=f"offer.{action}", obj=offer, diff={"status": [old, target]})
+        _clean(locked)  # never publish an offer that no longer validates
+        locked.published_at = timezone.now()
+    old = locked.status
+    locked.status = target
+    locked.save(update_fields=["status", "published_at", "updated_at"])
+    audit_record(actor=by, action=f"offer.{action}", obj=locked, diff={"status": [old, target]})
     if target == OfferStatus.PUBLISHED:
-        _announce_later(offer)
+        _announce_later(locked)
+    offer.status, offer.published_at, offer.updated_at = (
+        locked.status,
+        locked.published_at,
+        locked.updated_at,
+    )
     return offer
 
 
