@@ -1,9 +1,16 @@
-"""Pick the city from the Host header: its schema, its URL map, or a 404 page."""
+"""Pick the city from the Host header: its schema, its URL map, or a 404 page; answer 503
+(never 500) while PostgreSQL cannot be reached."""
 
 from __future__ import annotations
 
-from django.db import connection
-from django.http import HttpRequest, HttpResponse
+import contextlib
+import logging
+import sys
+
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError, connection
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
 
@@ -12,6 +19,8 @@ from .resolution import host_cache
 from .validation import normalize_host
 
 HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
+
+logger = logging.getLogger(__name__)
 
 
 def unknown_host_response(request: HttpRequest) -> HttpResponse:
@@ -24,12 +33,15 @@ class CityMiddleware(TenantMainMiddleware):
         connection.set_schema_to_public()
         # Raw header: Django's get_host() would 400 on odd hosts; we answer 404 to all of them.
         raw_host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
+        # Probes (load balancers, Kubernetes) call by IP address: health answers on any host,
+        # and /readyz reports a database outage instead of failing on it.
+        if request.path_info in HEALTH_PATHS:
+            with contextlib.suppress(OperationalError, InterfaceError):
+                host_cache.resolve(raw_host)  # warms the cache for the requests that follow
+            return self._serve_public(request)
         resolution = host_cache.resolve(raw_host)
-        # Probes (load balancers, Kubernetes) call by IP address: health answers on any host.
-        if resolution.kind == "public" or request.path_info in HEALTH_PATHS:
-            request.tenant = connection.tenant
-            self.setup_url_routing(request, force_public=True)
-            return None
+        if resolution.kind == "public":
+            return self._serve_public(request)
         city = resolution.city
         if city is None or not city.is_serving:
             return unknown_host_response(request)
@@ -43,6 +55,10 @@ class CityMiddleware(TenantMainMiddleware):
         self.setup_url_routing(request)
         _tag_error_reports(city.slug)
         return None
+
+    def _serve_public(self, request: HttpRequest) -> None:
+        request.tenant = connection.tenant
+        self.setup_url_routing(request, force_public=True)
 
 
 def _redirect_to_primary(request: HttpRequest, primary: str) -> HttpResponse:
@@ -154,3 +170,73 @@ def _refusal(request, is_api: bool, status: int, code: str, message: str) -> Htt
     if status == 503:
         response["Retry-After"] = "3600"
     return response
+
+
+# PostgreSQL down or restarting
+
+# SQLSTATEs that mean "the server is not there" rather than "this query failed": connection
+# exceptions (class 08), the server shutting down or starting up, no connection slot left.
+UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+UNAVAILABLE_MESSAGE = (
+    "Le service est momentanément indisponible. Réessaie dans une minute : tes informations "
+    "sont conservées."
+)
+UNAVAILABLE_RETRY_AFTER = "30"
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """True if `exc` says PostgreSQL cannot be reached (not that one query failed)."""
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith("08") or sqlstate in UNAVAILABLE_SQLSTATES
+
+
+def unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: the JSON error on the API, a French page elsewhere. Touches
+    neither the database nor the session."""
+    if request.path_info.startswith("/api/"):
+        body = {
+            "error": {"code": "service_unavailable", "message": UNAVAILABLE_MESSAGE, "fields": {}}
+        }
+        response: HttpResponse = JsonResponse(body, status=503)
+    else:
+        html = render_to_string("tenants/unavailable.html", {"message": UNAVAILABLE_MESSAGE})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = UNAVAILABLE_RETRY_AFTER
+    return response
+
+
+@receiver(got_request_exception, dispatch_uid="tenants.database_unavailable")
+def _note_database_unavailable(sender, request=None, **kwargs) -> None:
+    # Django turns an exception raised under a middleware into a 500 response right there;
+    # this mark lets DatabaseUnavailableMiddleware, further out, replace that response.
+    if request is not None and database_unavailable(sys.exc_info()[1]):
+        request._tremplin_database_unavailable = True
+
+
+class DatabaseUnavailableMiddleware:
+    """PostgreSQL unreachable anywhere in the request (resolving the host, the session, the
+    view, the error page itself) → `unavailable_response`, never a 500. Must come first.
+
+    Nothing to restart afterwards: the broken connection is closed at the end of the request
+    (CONN_HEALTH_CHECKS checks a kept one before reuse) and the next request opens a new one.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            response = self.get_response(request)
+        except Exception as exc:
+            if not database_unavailable(exc):
+                raise
+            return self._unavailable(request, exc)
+        if getattr(request, "_tremplin_database_unavailable", False):
+            return self._unavailable(request, None)
+        return response
+
+    def _unavailable(self, request: HttpRequest, exc: BaseException | None) -> HttpResponse:
+        logger.warning("PostgreSQL unreachable: 503 for %s %s", request.method, request.path)
+        return unavailable_response(request)

@@ -5,6 +5,10 @@ the platform cache). Any change to a
 domain or a city bumps a generation number in Redis; each process compares its generation with
 Redis at most once a second and drops its dict when it moved. A miss is cached too, so a flood of
 requests for unknown hosts does not reach the database.
+
+While Redis is unreachable (the platform cache then answers misses, see kernel/redis_cache.py)
+every host is looked up in the database and nothing is kept in the process: an invalidation
+made meanwhile by another process could not reach this one, so nothing stale is served.
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ class HostCache:
         self._synced_at = 0.0
         self._lock = threading.Lock()
 
-    def _sync(self) -> int:
+    def _sync(self) -> int | None:
+        """The shared generation, or None while Redis is unreachable."""
         now = time.monotonic()
         if self._generation is not None and now - self._synced_at < SYNC_EVERY_SECONDS:
             return self._generation
@@ -51,6 +56,11 @@ class HostCache:
         if generation is None:
             platform_cache.add(GENERATION_KEY, 1, timeout=None)
             generation = platform_cache.get(GENERATION_KEY) or 1
+        if not _platform_cache_reachable():
+            with self._lock:
+                self._entries.clear()
+                self._generation = None
+            return None
         with self._lock:
             if generation != self._generation:
                 self._entries.clear()
@@ -60,7 +70,7 @@ class HostCache:
 
     def generation(self) -> int:
         """The current generation (changes on every invalidation); at most one cache read/s."""
-        return self._sync()
+        return self._sync() or 0
 
     def resolve(self, host: str) -> Resolution:
         host = normalize_host(host)
@@ -69,6 +79,8 @@ class HostCache:
         if host == settings.TREMPLIN_BASE_DOMAIN:
             return PUBLIC
         generation = self._sync()
+        if generation is None:
+            return _lookup(host)
         entry = self._entries.get(host)
         if entry is not None:
             return entry
@@ -89,6 +101,11 @@ class HostCache:
         with self._lock:
             self._entries.clear()
             self._generation = None
+
+
+def _platform_cache_reachable() -> bool:
+    is_reachable = getattr(platform_cache, "is_reachable", None)
+    return is_reachable() if is_reachable is not None else True
 
 
 def _lookup(host: str) -> Resolution:

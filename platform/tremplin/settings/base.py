@@ -67,7 +67,9 @@ TENANT_APPS = [
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 MIDDLEWARE = [
-    # Must come first: picks the city (schema + URL map) from the Host header.
+    # Outermost: PostgreSQL unreachable anywhere below → 503 + Retry-After, never a 500.
+    "tenants.middleware.DatabaseUnavailableMiddleware",
+    # Must come first after it: picks the city (schema + URL map) from the Host header.
     "tenants.middleware.CityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -127,18 +129,26 @@ if not REDIS_URL:
 # "default" keys start with the connection's schema: a key one city sets is not another's.
 # "platform" is the same Redis without that: keys shared by every schema (host resolution,
 # generation counters), reached through tenants.cache.platform_cache so a reader sees it.
+# Both degrade to "no cache" while Redis is down (kernel/redis_cache.py): pages stay up.
+REDIS_CACHE_OPTIONS = {
+    # Bounded waits: a Redis that hangs costs a request one second, not a worker forever.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "kernel.redis_cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "tremplin",
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        "OPTIONS": REDIS_CACHE_OPTIONS,
     },
     "platform": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "kernel.redis_cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "tremplin",
+        "OPTIONS": REDIS_CACHE_OPTIONS,
     },
 }
 
