@@ -13,6 +13,11 @@ Rule (applied to every figure of the dashboard, the API and the CSV export):
    it is shown as "<10". The atom grid does not depend on the filters asked for, so combining
    two filters (city minus one neighbourhood, months A+B minus A) only ever subtracts sums of
    published atoms: a hidden atom never enters any number, and any difference is 0 or ≥ 10.
+4. An atom split into parts that add up to it (non-recours: the eligible who said they applied
+   and those who did not) publishes its parts by rules 1-2 among themselves, and none of them
+   when the atom is hidden. A sum of euros is published only with the part it is about: the
+   unclaimed euros of an atom whose "did not apply" part is hidden are hidden too (with a fixed
+   amount, euros ÷ amount would give the number of young people back).
 
 The price: figures leave out small groups (a neighbourhood where only 4 young people searched
 "permis" in March adds nothing to "permis"). Periods are whole months for the same reason.
@@ -49,6 +54,17 @@ def published_atoms(atoms: Iterable[Atom]) -> dict[tuple, int | None]:
         for key, people, published in cells:
             result[(group, key)] = people if published else None
     return result
+
+
+def published_parts(whole: int | None, parts: dict[Hashable, int]) -> dict[Hashable, int | None]:
+    """The parts an atom splits into (the eligible: who said they applied, who did not), each
+    published or hidden (None) by rules 1-2 within the atom; all hidden, even empty ones, when
+    the atom itself is (`whole` None): "none of them applied" is news about a small group too.
+    Empty parts of a published atom are left out (0)."""
+    if whole is None:
+        return dict.fromkeys(parts)
+    published = published_atoms([(None, key, people) for key, people in parts.items()])
+    return {key: people for (_group, key), people in published.items()}
 
 
 def totals(

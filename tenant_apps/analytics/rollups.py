@@ -3,8 +3,8 @@
 
 - `rollup_period(period, start)`: events and distinct young people per neighbourhood, metric,
   dimension and value, for one day, ISO week or month (recomputed whole, so it is idempotent);
-- `population_snapshot(day)`: profiles per neighbourhood and dimension, and for each aid how
-  many young people the eligibility engine finds eligible (the first column of non-recours);
+- `population_snapshot(day)`: profiles per neighbourhood and dimension (each young person's
+  rights, the non-recours, are the nightly batch of nonrecours.py);
 - `events_purge()`: raw events older than 13 months go; aggregates stay.
 """
 
@@ -201,39 +201,16 @@ def rollup_day(day: date) -> int:
     return sum(rollup_period(period=p, day=day) for p in (Period.DAY, Period.WEEK, Period.MONTH))
 
 
-def _eligible_counts(profiles: list, city) -> dict[tuple[str, str], Counter]:
-    """(neighbourhood, is_qpv) → Counter of aid ids the engine finds each young person eligible
-    to (one batch over every profile and every aid of the catalogue)."""
-    from tenant_apps.matching.candidates import candidates_for_city
-    from tenant_apps.matching.eligibility import Verdict, evaluate
-    from tenant_apps.matching.profiles import match_profile_from_dict
-    from tenant_apps.youth.selectors import profile_as_dict
-
-    aids = [c for c in candidates_for_city(city) if c.kind == "aide"]
-    today = local_today()
-    result: dict[tuple[str, bool | None], Counter] = {}
-    for profile in profiles:
-        match = match_profile_from_dict(profile_as_dict(profile), today=today, city=city)
-        place = _place(profile)
-        counter = result.setdefault(place, Counter())
-        for aid in aids:
-            verdict = evaluate(aid.eligibility, match.engine, aid.institution).verdict
-            if verdict == Verdict.ELIGIBLE:
-                counter[str(aid.id)] += 1
-    return result
-
-
 def _place(profile) -> tuple[str, bool | None]:
     nb = profile.neighbourhood
     return (nb.code, nb.is_qpv) if nb else ("", None)
 
 
 @transaction.atomic
-def population_snapshot(*, day: date, city=None, eligibility: bool = True) -> int:
-    """Count today's profiles by neighbourhood and dimension (and eligible aids)."""
+def population_snapshot(*, day: date) -> int:
+    """Count the current city's profiles by neighbourhood and dimension."""
     from tenant_apps.youth.models import YouthProfile
 
-    city = city or connection.tenant
     profiles = list(
         YouthProfile.objects.filter(user__role="youth", user__is_active=True).select_related(
             "neighbourhood", "user"
@@ -254,10 +231,6 @@ def population_snapshot(*, day: date, city=None, eligibility: bool = True) -> in
         keys += [("frein_age", f"{f}|{band}") for f in set(p.freins)]
         for dimension, key in keys:
             counts[(*place, dimension, key[:120])] += 1
-    if eligibility and profiles:
-        for place, counter in _eligible_counts(profiles, city).items():
-            for aid, n in counter.items():
-                counts[(*place, "eligible", aid)] += n
     PopulationFact.objects.filter(day=day).delete()
     PopulationFact.objects.bulk_create(
         [

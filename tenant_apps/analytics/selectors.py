@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import connection
 from kernel.clock import local_today
@@ -20,9 +21,17 @@ from tenant_apps.youth.models import Neighbourhood
 
 from . import wording
 from .dashboard_cache import cached
-from .models import CITY, AgeBand, Period, PopulationFact
-from .privacy import SUPPRESSED, published_atoms, share, totals, value_of
-from .wording import REMOVED_OFFER, UNKNOWN, week_label
+from .models import CITY, AgeBand, NonRecoursFact, NonRecoursSnapshot, Period, PopulationFact
+from .privacy import (
+    SUPPRESSED,
+    THRESHOLD,
+    published_atoms,
+    published_parts,
+    share,
+    totals,
+    value_of,
+)
+from .wording import NO_AMOUNT, REMOVED_OFFER, UNKNOWN, day_label, euros_label, week_label
 
 TOP = 10
 NON_RECOURS_ROWS = 30
@@ -83,6 +92,84 @@ def _weekly_rows(*series: dict) -> list[dict]:
     ]
 
 
+class _Sum:
+    """A figure added up from atoms (rule 3): published ones count, hidden ones only make an
+    otherwise empty figure "<10"."""
+
+    def __init__(self) -> None:
+        self.value: int | Decimal = 0
+        self.hidden = False
+
+    def add(self, value: int | Decimal | None) -> None:
+        if value is None:
+            self.hidden = True
+        else:
+            self.value += value
+
+    @property
+    def figure(self) -> int | Decimal | str:
+        return SUPPRESSED if self.hidden and not self.value else self.value
+
+
+@dataclass
+class NonRecoursAid:
+    """One aid's published non-recours figures (counts, or "<10"; euros as Decimal)."""
+
+    title: str
+    is_national: bool | None
+    eligible: _Sum = field(default_factory=_Sum)
+    claimed: _Sum = field(default_factory=_Sum)
+    euros: _Sum = field(default_factory=_Sum)
+    unclaimed_shown: bool = False  # a published atom had young people who did not apply
+
+    def euros_label(self) -> str:
+        if self.euros.figure == SUPPRESSED:
+            return SUPPRESSED
+        if not self.euros.value and self.unclaimed_shown:
+            return NO_AMOUNT  # young people who did not apply, but no monthly amount
+        return euros_label(self.euros.value)
+
+
+@dataclass
+class NonRecoursFigures:
+    aids: dict[str, NonRecoursAid] = field(default_factory=dict)  # offer id → figures
+    eligible: _Sum = field(default_factory=_Sum)  # young people eligible to at least one aid
+    claimed: _Sum = field(default_factory=_Sum)  # … who said they applied to at least one
+    euros: _Sum = field(default_factory=_Sum)
+
+
+def non_recours_figures(facts: list[NonRecoursFact]) -> NonRecoursFigures:
+    """Publish a snapshot's atoms (privacy.py, rules 1-4): eligible per aid with complementary
+    suppression among the aids of each neighbourhood; within each atom, who said they applied
+    and who did not; the unclaimed euros only where the "did not apply" part is published."""
+    result = NonRecoursFigures()
+    per_aid = [f for f in facts if f.offer_id is not None]
+    eligible = published_atoms([((f.neighbourhood,), str(f.offer_id), f.eligible) for f in per_aid])
+    for fact in per_aid:
+        key = str(fact.offer_id)
+        aid = result.aids.setdefault(key, NonRecoursAid(fact.offer_title, fact.is_national))
+        shown = eligible[((fact.neighbourhood,), key)]
+        parts = published_parts(
+            shown, {"claimed": fact.claimed, "unclaimed": fact.eligible - fact.claimed}
+        )
+        aid.eligible.add(shown)
+        aid.claimed.add(parts.get("claimed", 0))
+        unclaimed = parts.get("unclaimed", 0)
+        # Rule 4: euros go with the "did not apply" part they are about.
+        euros = None if unclaimed is None else fact.unclaimed_monthly_euros or Decimal(0)
+        aid.euros.add(euros)
+        result.euros.add(euros)
+        aid.unclaimed_shown |= bool(unclaimed)
+    for fact in (f for f in facts if f.offer_id is None):
+        shown = fact.eligible if fact.eligible >= THRESHOLD else None  # a table of one atom
+        parts = published_parts(
+            shown, {"claimed": fact.claimed, "none": fact.eligible - fact.claimed}
+        )
+        result.eligible.add(shown)
+        result.claimed.add(parts.get("claimed", 0))
+    return result
+
+
 class _Reader:
     """Loads the figures the dashboard needs in a few queries: event figures are summed in SQL
     from `Figure` (the privacy rule was applied when the rollups were computed), population
@@ -97,8 +184,12 @@ class _Reader:
             .values_list("day", flat=True)
             .first()
         )
+        self.nonrecours = (
+            NonRecoursSnapshot.objects.filter(day__lte=filters.date_to).order_by("-day").first()
+        )
         self._events = self._load_events()
         self._population = self._load_population()
+        self._nonrecours = self._load_nonrecours()
         self.neighbourhoods = {n.code: n for n in Neighbourhood.objects.all()}
 
     def _load_events(self) -> dict[tuple[str, str, str], dict]:
@@ -136,6 +227,17 @@ class _Reader:
         ):
             atoms[dimension].append(((nb,), key, people))
         return atoms
+
+    def _load_nonrecours(self) -> list[NonRecoursFact]:
+        if self.nonrecours is None:
+            return []
+        qs = NonRecoursFact.objects.filter(snapshot=self.nonrecours)
+        if self.filters.neighbourhood:
+            qs = qs.filter(neighbourhood=self.filters.neighbourhood)
+        return list(qs.order_by("id"))
+
+    def non_recours(self) -> NonRecoursFigures:
+        return non_recours_figures(self._nonrecours)
 
     def events(self, metric: str, dimension: str, period: str = Period.MONTH) -> dict:
         return dict(self._events.get((period, metric, dimension), {}))
@@ -255,8 +357,12 @@ def what_holds_them_back(r: _Reader) -> SectionFigures:
 
 
 def rights_not_taken_up(r: _Reader) -> SectionFigures:
-    """For each aid: young people entitled to it, who opened it, who asked for it."""
-    eligible = r.population("eligible")
+    """For each aid: young people entitled to it, who opened it, who asked for it; and from
+    the nightly evaluation, who said they applied and the monthly euros the others miss."""
+    figures = r.non_recours()
+    eligible = {
+        key: aid.eligible.figure for key, aid in figures.aids.items() if aid.eligible.figure
+    }
     opened = r.events("view", "offer")
     clicked = r.events("take_up", "offer")
     rows = [
@@ -265,7 +371,33 @@ def rights_not_taken_up(r: _Reader) -> SectionFigures:
         if any(x.get(aid) for x in (eligible, opened, clicked))
     ]
     rows.sort(key=lambda row: (-value_of(row["values"][0]), row["label"]))
-    return SectionFigures(tables={"nonrecours": rows[:NON_RECOURS_ROWS]})
+    aids = sorted(
+        (item for item in figures.aids.items() if item[1].eligible.figure),
+        key=lambda item: (-_euros_order(item[1].euros.figure), -value_of(item[1].eligible.figure),
+                          item[1].title),
+    )  # fmt: skip
+    euros_rows = [
+        _row(key, aid.title, aid.eligible.figure, aid.claimed.figure, aid.euros_label())
+        for key, aid in aids[:NON_RECOURS_ROWS]
+    ]
+    total = figures.euros.figure
+    return SectionFigures(
+        figures={
+            "nonrecours_day": day_label(r.nonrecours.day if r.nonrecours else None),
+            "eligible_any": figures.eligible.figure,
+            "claimed_any": figures.claimed.figure,
+            "unclaimed_euros": total if total == SUPPRESSED else euros_label(total),
+        },
+        tables={
+            "nonrecours": rows[:NON_RECOURS_ROWS],
+            "nonrecours_euros": euros_rows,
+        },
+    )
+
+
+def _euros_order(figure: Decimal | int | str) -> Decimal:
+    """Sort key of published euros ("<10" below any amount shown)."""
+    return Decimal("0.5") if figure == SUPPRESSED else Decimal(figure)
 
 
 def engagement(r: _Reader) -> SectionFigures:

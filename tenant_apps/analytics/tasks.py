@@ -11,7 +11,7 @@ from kernel.clock import local_today
 
 from tenants.crosscity import send_to_each_city
 
-from . import recording, rollups
+from . import nonrecours, recording, rollups
 
 
 @shared_task(ignore_result=True)
@@ -28,7 +28,7 @@ def city_rollup(*, city, day: date, snapshot: bool) -> None:
 
     rollups.rollup_day(day)
     if snapshot:
-        rollups.population_snapshot(day=day, city=city)
+        rollups.population_snapshot(day=day)
         figures = rollups.usage_figures(today=day)
         # CityUsage lives in public, which is on every city's search_path: no switch needed.
         CityUsage.objects.update_or_create(city_id=city.pk, day=day, defaults=figures)
@@ -37,8 +37,8 @@ def city_rollup(*, city, day: date, snapshot: bool) -> None:
 @shared_task(ignore_result=True)
 def rollup_everywhere(snapshot: bool = False) -> int:
     """Beat: today's aggregates in every city (hourly); with snapshot=True (nightly), also
-    yesterday's final figures, the population snapshot and non-recours. Returns the number
-    of city tasks sent."""
+    yesterday's final figures and the population snapshot (non-recours is its own task, below).
+    Returns the number of city tasks sent."""
     today = local_today()  # the beat's day, even if a city's task starts after midnight
     report = send_to_each_city(rollup, kwargs={"day": today.isoformat(), "snapshot": snapshot})
     return len(report.succeeded)
@@ -55,6 +55,24 @@ def rollup(day: str, snapshot: bool = False) -> None:
         if snapshot:
             rollups.rollup_day(today - timedelta(days=1))
         city_rollup(city=connection.tenant, day=today, snapshot=snapshot)
+
+
+@shared_task(ignore_result=True)
+def nonrecours_everywhere() -> int:
+    """Beat, nightly: every young person's rights evaluated in each city, for non-recours in
+    euros. Returns the number of city tasks sent."""
+    today = local_today()
+    return len(send_to_each_city(nonrecours_snapshot, kwargs={"day": today.isoformat()}).succeeded)
+
+
+@shared_task(ignore_result=True)
+def nonrecours_snapshot(day: str) -> int:
+    """The non-recours of `nonrecours_everywhere` for the city the task was sent for (the
+    day replaced if it ran before). Returns the young people evaluated."""
+    snapshot = nonrecours.nonrecours_snapshot_take(
+        city=connection.tenant, day=date.fromisoformat(day)
+    )
+    return snapshot.people
 
 
 @shared_task(ignore_result=True)

@@ -13,6 +13,7 @@ from tenant_apps.youth.models import Neighbourhood
 from tenants.features import feature_enabled
 from tenants.pages import city_page, staff_page
 
+from . import wording
 from .charts import bar_chart
 from .forms import FiltersSerializer, can_see_diagnostic
 from .recording import record
@@ -38,14 +39,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     data = diagnostic_cached(filters=filters)
     for section in data["sections"]:
         for table in section["tables"]:
+            # Only counts are drawn (a table's euros column is read in the table).
+            columns = table["columns"][: wording.TABLES[table["id"]].charted]
             table["svg"] = bar_chart(
                 chart_id=f"chart-{table['id']}",
                 title=table["title"],
                 description=table["description"],
-                rows=table["rows"][:15] if len(table["columns"]) > 3 else table["rows"],
-                columns=table["columns"] if len(table["columns"]) <= 3 else table["columns"][:1],
+                rows=table["rows"][:15] if len(columns) > 3 else table["rows"],
+                columns=columns if len(columns) <= 3 else columns[:1],
             )
-            table["chart"] = len(table["columns"]) <= 3
+            table["chart"] = len(columns) <= 3
     city = request.city
     return render(
         request,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from tenant_apps.youth.choices import Frein
 
@@ -18,8 +19,23 @@ REMOVED_OFFER = "Offre retirée"
 YOUNG_PEOPLE = "Jeunes"  # the column of a table with one column
 
 
+NOT_YET = "Pas encore calculé"
+NO_AMOUNT = "—"  # euros of an aid whose amount is not monthly or not known
+NBSP = "\u00a0"  # French groups digits and sets off "€" with non-breaking spaces
+
+
 def week_label(week: date) -> str:
     return f"Semaine du {week:%d/%m/%Y}"
+
+
+def day_label(day: date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else NOT_YET
+
+
+def euros_label(value: Decimal | int) -> str:
+    """1234.5 → "1 235 €" (whole euros, French spacing)."""
+    whole = int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return f"{whole:,}".replace(",", NBSP) + f"{NBSP}€"
 
 
 @dataclass(frozen=True)
@@ -28,6 +44,7 @@ class Table:
     title: str
     description: str
     columns: tuple[str, ...] = (YOUNG_PEOPLE,)
+    charted: int | None = None  # how many leading columns the chart draws (None: all)
 
 
 @dataclass(frozen=True)
@@ -112,7 +129,12 @@ FREINS = Section(
 NON_RECOURS = Section(
     "non-recours",
     "Non-recours aux droits",
-    figures=(),
+    figures=(
+        ("nonrecours_day", "Droits des jeunes inscrits évalués le"),
+        ("eligible_any", "Jeunes ayant droit à au moins une aide"),
+        ("claimed_any", "Parmi eux, jeunes ayant dit en avoir demandé au moins une"),
+        ("unclaimed_euros", "Aides non demandées, en euros par mois (estimation)"),
+    ),
     tables=(
         Table(
             "nonrecours",
@@ -121,6 +143,18 @@ NON_RECOURS = Section(
             "jeunes qui ont ouvert sa fiche, jeunes qui ont cliqué pour la demander "
             "ou dit l'avoir demandée.",
             columns=("Y ont droit", "Ont ouvert la fiche", "L'ont demandée"),
+        ),
+        Table(
+            "nonrecours_euros",
+            "Non-recours en euros",
+            "Pour chaque aide, d'après le profil de chaque jeune inscrit (évalué chaque nuit) : "
+            "jeunes qui y ont droit, parmi eux ceux qui ont dit « J'ai fait ma demande », et "
+            "ce que les autres ne touchent pas chaque mois. Montants estimés : ceux de l'aide, "
+            "ou calculés avec OpenFisca selon la situation de chaque jeune ; « — » : aide sans "
+            "montant mensuel connu. Les euros d'un groupe de moins de 10 jeunes ne sont pas "
+            "comptés.",
+            columns=("Y ont droit", "Ont dit l'avoir demandée", "Non demandé, par mois"),
+            charted=2,
         ),
     ),
 )
@@ -150,3 +184,4 @@ ENGAGEMENT = Section(
 )
 
 SECTIONS = (WHO, SEARCH, FREINS, NON_RECOURS, ENGAGEMENT)
+TABLES = {table.id: table for section in SECTIONS for table in section.tables}

@@ -116,7 +116,7 @@ def _rollup(city) -> float:
                     seen.add((period, start))
                     rollups.rollup_period(period=period, day=day)
             day += timedelta(days=1)
-        rollups.population_snapshot(day=today, city=city)
+        rollups.population_snapshot(day=today)
     return time.perf_counter() - started
 
 

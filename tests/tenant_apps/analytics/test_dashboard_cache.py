@@ -69,7 +69,7 @@ def test_a_new_population_snapshot_is_seen_at_once(grigny, viewer_api):
     assert body["period"]["population_day"] is None
     with in_city(grigny):
         make_youth("cache@exemple.fr", birth_date=date(2005, 1, 2))
-        rollups.population_snapshot(day=date.today(), city=grigny, eligibility=False)
+        rollups.population_snapshot(day=date.today())
     assert api.get(URL).json()["period"]["population_day"] == date.today().isoformat()
 
 

@@ -13,6 +13,7 @@ from shared_apps.accounts.models import Role
 from shared_apps.accounts.services import token_create
 from tenant_apps.analytics import rollups
 from tenant_apps.analytics.models import Period, Rollup
+from tenant_apps.analytics.nonrecours import nonrecours_snapshot_take
 from tenant_apps.analytics.privacy import SUPPRESSED, publish
 from tenant_apps.analytics.selectors import DiagnosticFilters, diagnostic
 from tenant_apps.youth.models import Neighbourhood
@@ -124,7 +125,7 @@ def _population(city, n_nord: int, n_sud: int) -> None:
                     "freins": ["mobilite"],
                 },
             )
-        rollups.population_snapshot(day=date.today(), city=city)
+        rollups.population_snapshot(day=date.today())
 
 
 def test_population_snapshot_feeds_qui_sont_ils_and_freins(grigny, two_neighbourhoods):
@@ -258,6 +259,8 @@ def test_non_recours_and_saves(grigny, two_neighbourhoods):
         aid = make_offer(kind="aide", title="Aide au permis de conduire")
     _population(grigny, 12, 0)  # the aid has no condition: all 12 are eligible
     today = timezone.localdate()
+    with in_city(grigny):
+        nonrecours_snapshot_take(city=grigny, day=today)
     now = timezone.now()
     rows = [dict(at=now, kind="view", pseudonym=p, neighbourhood="nord", offer_id=aid.pk,
                  offer_kind="aide") for p in people(11, "v")]  # fmt: skip

@@ -13,7 +13,10 @@ from tenants.models import City, CityStatus
 
 
 class Command(BaseCommand):
-    help = "Rebuild daily, weekly and monthly aggregates and today's population snapshot."
+    help = (
+        "Rebuild daily, weekly and monthly aggregates, today's population snapshot and "
+        "today's non-recours."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--city", help="slug of one city (default: every active city)")
@@ -46,8 +49,8 @@ class Command(BaseCommand):
 
     def _backfill(self, current: City, *, start: date | None, today: date) -> None:
         """Every day, week and month from `start` (or the oldest event) to today, in `current`'s
-        schema; then today's snapshot."""
-        from tenant_apps.analytics import rollups
+        schema; then today's snapshots (population, non-recours)."""
+        from tenant_apps.analytics import nonrecours, rollups
         from tenant_apps.analytics.models import Event, Period
         from tenant_apps.analytics.tasks import city_rollup
 
@@ -73,6 +76,7 @@ class Command(BaseCommand):
                 months += 1
             day += timedelta(days=1)
         city_rollup(city=current, day=today, snapshot=True)
+        nonrecours.nonrecours_snapshot_take(city=current, day=today)
         self.stdout.write(
             f"{current.slug}: {days} days, {weeks} weeks, {months} months from {first}."
         )
