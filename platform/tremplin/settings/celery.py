@@ -36,10 +36,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "tenant_apps.analytics.tasks.rollup_everywhere",
         "schedule": crontab(minute=5),
     },
-    "analytics-rollup-nightly": {  # yesterday's final figures, population and non-recours
+    "analytics-rollup-nightly": {  # yesterday's final figures and the population snapshot
         "task": "tenant_apps.analytics.tasks.rollup_everywhere",
         "schedule": crontab(hour=2, minute=30),
         "kwargs": {"snapshot": True},
+    },
+    # Every young person's rights (OpenFisca included), after the rollups: non-recours in euros.
+    "analytics-nonrecours-nightly": {
+        "task": "tenant_apps.analytics.tasks.nonrecours_everywhere",
+        "schedule": crontab(hour=4, minute=0),
     },
     "analytics-purge-events": {  # raw events older than 13 months
         "task": "tenant_apps.analytics.tasks.purge_events_everywhere",
