@@ -3,8 +3,16 @@
 Archive (.tar.gz):
     manifest.json        format, version, the City and Domain rows, the schema's migration
                          state, per table: file, columns, row count, sha256; media manifest
+    manifest.sig         HMAC-SHA256 of manifest.json's bytes with the platform's archive key
+                         (TREMPLIN_ARCHIVE_KEY, default derived from SECRET_KEY): the manifest
+                         holds every table's checksum, so the signature vouches for every row
     tables/<name>.csv    one file per table, PostgreSQL COPY CSV with a header, ordered by
                          primary key (so the same rows always give the same bytes)
+
+What lets someone in is never exported: sessions, API tokens, invitations (NEVER_EXPORTED; apps
+above add their tables in AppConfig.ready()). The copy's tables start empty; password-reset
+links are bound to the city's schema (shared_apps.accounts.tokens), so none mailed by the source
+opens the copy. An unsigned archive, or one whose manifest was altered, is refused.
 
 Import restores into a NEW city: a schema copied from the template (tenants.provisioning),
 emptied, then filled table by table with COPY while foreign-key checks are deferred to commit;
@@ -30,6 +38,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from kernel.errors import Conflict, ValidationFailed
 
 from . import hooks, provisioning
@@ -45,8 +54,28 @@ CITY_FIELDS = ("name", "slug", "insee", "departement", "region", "epci", "popula
                "postal_codes", "admin_email", "status")  # fmt: skip
 
 
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+SIGNING_SALT = "tremplin.portability.manifest"
+
+# Tables of a city's schema never written to an archive: what lets someone in. Django's
+# sessions are named here; apps above add theirs with never_export() (accounts: API tokens and
+# invitations).
+NEVER_EXPORTED: set[str] = {"django_session"}
+
+
+def never_export(*tables: str) -> None:
+    NEVER_EXPORTED.update(tables)
+
+
 class ArchiveError(ValidationFailed):
     default_code = "bad_archive"
+
+
+def manifest_signature(data: bytes) -> str:
+    """HMAC-SHA256 (hex) of a manifest's bytes with the platform's archive key."""
+    key = getattr(settings, "TREMPLIN_ARCHIVE_KEY", "") or settings.SECRET_KEY
+    return salted_hmac(SIGNING_SALT, data, secret=key, algorithm="sha256").hexdigest()
 
 
 @dataclass(frozen=True)
@@ -160,6 +189,8 @@ def city_export(*, city: City, path: str | Path) -> dict:
     with tempfile.TemporaryDirectory() as workdir, transaction.atomic():
         manifest["migrations"] = _migrations(schema)
         for table in _tables(schema):
+            if table.name in NEVER_EXPORTED:
+                continue
             file_name = f"tables/{table.name}.csv"
             with open(Path(workdir) / f"{table.name}.csv", "wb") as sink:
                 rows, sha = _copy_out(schema, table, sink)
@@ -173,9 +204,8 @@ def city_export(*, city: City, path: str | Path) -> dict:
         try:
             with tarfile.open(partial, "w:gz") as archive:
                 data = json.dumps(manifest, indent=2, ensure_ascii=False, default=str).encode()
-                info = tarfile.TarInfo("manifest.json")
-                info.size = len(data)
-                archive.addfile(info, io.BytesIO(data))
+                _add_bytes(archive, MANIFEST, data)
+                _add_bytes(archive, SIGNATURE, manifest_signature(data).encode())
                 for name, entry in manifest["tables"].items():
                     archive.add(Path(workdir) / f"{name}.csv", arcname=entry["file"])
             os.replace(partial, path)
@@ -184,17 +214,45 @@ def city_export(*, city: City, path: str | Path) -> dict:
     return manifest
 
 
+def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    archive.addfile(info, io.BytesIO(data))
+
+
+def _signed_manifest(archive: tarfile.TarFile, path: Path) -> dict:
+    """The manifest, once its signature says this platform wrote it unchanged."""
+    data = archive.extractfile(MANIFEST).read()
+    try:
+        signature = archive.extractfile(SIGNATURE).read().decode("ascii").strip()
+    except KeyError:
+        raise ArchiveError(
+            f"Archive non signée : {path.name} ne vient pas d'un export de cette plateforme."
+        ) from None
+    if not constant_time_compare(signature, manifest_signature(data)):
+        raise ArchiveError(
+            f"Archive altérée : le manifeste de {path.name} ne porte pas la signature de cette "
+            "plateforme (modifié après l'export, ou signé avec une autre clé)."
+        )
+    return json.loads(data)
+
+
 def archive_read_manifest(path: str | Path) -> dict:
-    """Open the archive and check its manifest and every table's checksum; raise if broken."""
+    """Open the archive, check its manifest's signature and every table's checksum; raise if
+    anything is missing, altered or broken."""
     path = Path(path)
     if not path.is_file():
         raise ArchiveError(f"Fichier introuvable : {path}.")
     try:
         with tarfile.open(path, "r:gz") as archive:
-            member = archive.extractfile("manifest.json")
-            manifest = json.load(member)
+            manifest = _signed_manifest(archive, path)
             if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
                 raise ArchiveError("Ce fichier n'est pas un export de ville Tremplin.")
+            if secrets := sorted(set(manifest["tables"]) & NEVER_EXPORTED):
+                raise ArchiveError(
+                    "L'archive contient des données de connexion, jamais importées : "
+                    f"{', '.join(secrets)}."
+                )
             for name, entry in manifest["tables"].items():
                 digest = hashlib.sha256()
                 table_file = archive.extractfile(entry["file"])
@@ -278,7 +336,8 @@ def city_import(
 
 def _load_rows(schema: str, path: str | Path, manifest: dict) -> None:
     tables = {table.name: table for table in _tables(schema)}
-    if set(tables) != set(manifest["tables"]):
+    # Tables never exported stay empty in the new city (truncated with the others below).
+    if set(tables) - NEVER_EXPORTED != set(manifest["tables"]):
         raise ArchiveError("Les tables de l'archive ne correspondent pas à celles d'une ville.")
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -1,14 +1,15 @@
 """What accounts adds to onboarding (tenants.hooks): the city's first admin, invited to choose
-a password with a one-time link (the command and the console show it; it is also mailed)."""
+a password with a one-time link (the command and the console show it; it is also mailed); and
+to city archives (tenants.portability): API tokens and invitations are never exported."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
-from tenants import hooks
+from tenants import hooks, portability
 from tenants.models import build_url
 
-from .models import Role, User
+from .models import ApiToken, Invitation, Role, User
 from .services import invitation_create, invitation_email_send, user_create
 
 
@@ -31,3 +32,4 @@ def first_admin_seed(seeding: hooks.CitySeed) -> None:
 def register() -> None:
     # Last: the invitation goes out once everything else in the city exists.
     hooks.seed.register("accounts.first_admin", first_admin_seed, order=90)
+    portability.never_export(ApiToken._meta.db_table, Invitation._meta.db_table)

@@ -16,6 +16,7 @@ from tenants.pages import any_host_page
 from .forms import EmailAuthenticationForm, SetPasswordForm
 from .passwords import FriendlySetPasswordForm
 from .services import invitation_accept, invitation_get_usable
+from .tokens import password_reset_tokens
 
 
 @any_host_page
@@ -30,12 +31,14 @@ class SignOutView(LogoutView):
     pass
 
 
-# Password reset: Django's views and tokens (bound to the user's password hash, e-mail and last
-# login, so a link from one city never works for an account of another), our templates.
+# Password reset: Django's views, tokens bound to the user's password hash, e-mail and last login
+# and to the city's schema (tokens.py: a link from one city, or from the city a copy was imported
+# from, never works for an account of another), our templates.
 
 
 @any_host_page
 class PasswordResetView(auth_views.PasswordResetView):
+    token_generator = password_reset_tokens
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
@@ -48,6 +51,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 @any_host_page
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    token_generator = password_reset_tokens
     template_name = "accounts/password_reset_confirm.html"
     form_class = FriendlySetPasswordForm
 
