@@ -193,6 +193,12 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # E-MAIL
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Tremplin <bonjour@tremplin.localhost>")
+# For the SMTP backend. `manage.py up --demo` points them at its local mail sink.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+# The demo's mail sink stores what it receives in this Maildir, read at /_dev/mail/ on the
+# platform's host (tremplin.devmail; DEBUG only). Empty: no mailbox page.
+TREMPLIN_DEV_MAILDIR = env_str("TREMPLIN_DEV_MAILDIR", "")
 
 # API
 REST_FRAMEWORK = {

@@ -1,7 +1,7 @@
 """Production settings: refuse to start without a secret key, secure cookies, no debug."""
 
 from .base import *  # noqa: F403
-from .env import env_bool, env_int, env_str
+from .env import env_bool, env_int, env_str, link_settings
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")  # raises ImproperlyConfigured when unset
@@ -10,8 +10,10 @@ if SECRET_KEY.startswith("dev-only"):
 
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a real secret in production.")
 
-TREMPLIN_URL_SCHEME = env_str("TREMPLIN_URL_SCHEME", "https")
-TREMPLIN_URL_PORT = env_str("TREMPLIN_URL_PORT", "")
+# Links are https on the standard port unless TREMPLIN_BASE_URL (or the variables) say otherwise.
+TREMPLIN_BASE_DOMAIN, TREMPLIN_URL_SCHEME, TREMPLIN_URL_PORT = link_settings(
+    default_scheme="https", default_port=""
+)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
