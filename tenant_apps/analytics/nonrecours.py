@@ -28,6 +28,7 @@ from tenant_apps.matching import computed
 from tenant_apps.matching.answers import Person
 from tenant_apps.matching.candidates import Candidate, candidates_for_city
 from tenant_apps.matching.models import RightClaim
+from tenant_apps.matching.openfisca.corpus import benefit_get
 from tenant_apps.matching.profiles import match_profile_from_row
 from tenant_apps.matching.rights import computed_benefit, monthly_euros, rights_evaluate
 from tenant_apps.youth.models import YouthProfile
@@ -38,6 +39,9 @@ from .dashboard_cache import figures_changed
 from .models import NonRecoursFact, NonRecoursSnapshot
 
 CENT = Decimal("0.01")
+# Months per payment, by the aid's periodicity (the corpus') or else the amount's own period.
+PER_MONTH = {"mensuelle": Decimal(1), "month": Decimal(1), "annuelle": Decimal(1) / 12,
+             "year": Decimal(1) / 12, "ponctuelle": Decimal(0)}  # fmt: skip
 
 # Selector
 
@@ -72,6 +76,19 @@ class _Atom:
     eligible: int = 0
     claimed: int = 0
     euros: Decimal = field(default_factory=Decimal)
+
+
+def _monthly_euros(candidate: Candidate, amount: computed.Amount | None) -> Decimal:
+    """`rights.monthly_euros`, with an OpenFisca amount counted only when it is euros, and at
+    the aid's periodicity: an eligibility comes as 1.0 and the psychologist sessions in
+    séances; pass Culture is computed on a month but paid once, the chèque énergie on a year."""
+    if amount is None:
+        return monthly_euros(candidate)
+    benefit = benefit_get(computed_benefit(candidate) or "")
+    if benefit is not None and benefit.unit != "€":
+        return Decimal(0)
+    per_month = PER_MONTH.get(candidate.periodicity or amount.period, Decimal(0))
+    return Decimal(str(amount.value)) * per_month
 
 
 def _simulate_missing(people: list[Person], *, today: date) -> int:
@@ -123,7 +140,7 @@ def nonrecours_snapshot_take(*, city: City, day: date) -> NonRecoursSnapshot:
             if candidate.id in answer.claimed:
                 atom.claimed += 1
             else:
-                atom.euros += monthly_euros(candidate, answer.amount_of(candidate))
+                atom.euros += _monthly_euros(candidate, answer.amount_of(candidate))
         everything = atoms.setdefault((place, None), _Atom(None))
         everything.eligible += 1
         everything.claimed += any(c.id in answer.claimed for c in answer.eligible)

@@ -285,15 +285,21 @@ needs_openfisca = pytest.mark.skipif(
 )
 
 
+def _computed_aid(title: str, benefit: str, periodicity: str):
+    return make_national(title=title, scope="national", periodicity=periodicity,
+                         eligibility={"conditions_generales": [
+                             {"type": "openfisca", "benefit": benefit}]})  # fmt: skip
+
+
 @needs_openfisca
 def test_computed_amounts_are_simulated_once_for_the_city_and_counted(grigny):
     from tenant_apps.matching import computed
     from tenant_apps.matching.profiles import match_profile_from_row
     from tenant_apps.youth.selectors import profile_as_dict
 
-    make_national(title="Aide au logement", scope="national",
-                  eligibility={"conditions_generales": [
-                      {"type": "openfisca", "benefit": "aide_logement"}]})  # fmt: skip
+    _computed_aid("Aide au logement", "aide_logement", "mensuelle")
+    _computed_aid("Chèque énergie", "cheque_energie", "annuelle")
+    _computed_aid("Gratuité des musées nationaux", "gratuite_musees_monuments", "ponctuelle")
     renters = _young(grigny, 14, prefix="loc", neighbourhood=None, situation="salarie")
     with in_city(grigny):
         for i, user in enumerate(renters):
@@ -304,8 +310,8 @@ def test_computed_amounts_are_simulated_once_for_the_city_and_counted(grigny):
     snapshot = _take(grigny)
     assert snapshot.simulated == 7 and snapshot.pending == 0
     assert _take(grigny).simulated == 0  # the results are kept per profile version
+    amounts: dict[str, list[float]] = {"aide_logement": [], "cheque_energie": []}
     with in_city(grigny):
-        amounts = []
         for user in renters:
             row = YouthProfile.objects.select_related("user", "neighbourhood").get(user=user)
             inputs = computed.inputs_for(
@@ -313,9 +319,21 @@ def test_computed_amounts_are_simulated_once_for_the_city_and_counted(grigny):
                 match_profile_from_row(row, today=TODAY, city=grigny).engine,
                 today=TODAY,
             )
-            amounts.append(computed.result_get(inputs).amounts["aide_logement"].value)
-        fact = NonRecoursFact.objects.get(snapshot__day=TODAY, offer_title="Aide au logement")
-    entitled = [a for a in amounts if a > 0]
-    assert amounts[0] > amounts[-1]  # the aid falls as income rises
-    assert fact.eligible == len(entitled) and fact.claimed == 0
-    assert fact.unclaimed_monthly_euros == Decimal(str(round(sum(entitled), 2)))
+            result = computed.result_get(inputs)
+            for slug, values in amounts.items():
+                values.append(result.amounts[slug].value)
+        facts = {f.offer_title: f for f in NonRecoursFact.objects.filter(snapshot__day=TODAY)}
+    housing = [a for a in amounts["aide_logement"] if a > 0]
+    assert amounts["aide_logement"][0] > amounts["aide_logement"][-1]  # falls as income rises
+    fact = facts["Aide au logement"]
+    assert fact.eligible == len(housing) and fact.claimed == 0
+    assert fact.unclaimed_monthly_euros == Decimal(str(round(sum(housing), 2)))
+    energy = [a for a in amounts["cheque_energie"] if a > 0]
+    assert facts["Chèque énergie"].eligible == len(energy) > 0
+    # A yearly cheque counts for a twelfth of itself each month.
+    assert facts["Chèque énergie"].unclaimed_monthly_euros == (
+        Decimal(str(sum(energy))) / 12
+    ).quantize(Decimal("0.01"))
+    # An eligibility (OpenFisca says 1 or 0) is an aid to claim, worth no euros a month.
+    museums = facts["Gratuité des musées nationaux"]
+    assert museums.eligible == 14 and museums.unclaimed_monthly_euros == 0
