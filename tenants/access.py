@@ -23,6 +23,18 @@ def current_city(request):
     return tenant if isinstance(tenant, City) else None
 
 
+def canonical_url(request, path: str) -> str:
+    """`path` as an absolute URL on the canonical host of the request's city (the platform's
+    own host outside a city), with the scheme and port links carry (tenants.models.build_url):
+    never the Host header's, which may be an alias, a proxy's or an internal port."""
+    from django.conf import settings
+
+    from .models import build_url
+
+    city = current_city(request)
+    return build_url(city.primary_host if city else settings.TREMPLIN_BASE_DOMAIN, path)
+
+
 class OnCityHost(BasePermission):
     """Only on a city's host."""
 

@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from tenants.access import OperatorAPIView
+from tenants.access import OperatorAPIView, canonical_url
 
 from .models import City
 from .selectors import city_get_by_slug
@@ -56,7 +56,7 @@ class CityListCreateApi(OperatorAPIView):
         city = city_onboard(
             **data.validated_data, by=request.user.email, via="api", background=True
         ).city
-        status_url = request.build_absolute_uri(reverse("api-city-detail", args=[city.slug]))
+        status_url = canonical_url(request, reverse("api-city-detail", args=[city.slug]))
         body = {"slug": city.slug, "status": city.status, "status_url": status_url}
         return Response(self.AcceptedSerializer(body).data, status=status.HTTP_202_ACCEPTED)
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from kernel.errors import ApplicationError
 
+from tenants.access import canonical_url
 from tenants.pages import any_host_page
 
 from .forms import EmailAuthenticationForm, SetPasswordForm
@@ -42,6 +43,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        # The link names the city's canonical host and the port links carry, not the Host
+        # header the form was posted to.
+        self.extra_email_context = {"base_url": canonical_url(self.request, "")}
+        return super().form_valid(form)
 
 
 @any_host_page

@@ -10,7 +10,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from tenant_apps.interactions import record
-from tenants.access import CityAPIView
+from tenants.access import CityAPIView, canonical_url
 
 from .models import OfferKind
 from .selectors import (
@@ -122,7 +122,7 @@ def offer_item(hit: OfferHit, request) -> dict:
         "starts_at": o.starts_at.isoformat() if o.starts_at else None,
         "ends_at": o.ends_at.isoformat() if o.ends_at else None,
         "is_national": hit.is_national,
-        "url": request.build_absolute_uri(offer_page_path(hit)),
+        "url": canonical_url(request, offer_page_path(hit)),
     }
 
 

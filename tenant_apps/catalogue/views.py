@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from tenant_apps.interactions import record
+from tenants.access import canonical_url
 from tenants.pages import city_page
 
 from .api import OfferFiltersSerializer
@@ -85,7 +86,7 @@ def agenda_ics(request: HttpRequest) -> HttpResponse:
         hits=event_list_for_city(city=city),
         calendar_name=f"Agenda jeunesse - {city.name}",
         host=request.get_host().split(":")[0],
-        url_for=lambda hit: request.build_absolute_uri(f"/offres/{hit.offer.pk}/"),
+        url_for=lambda hit: canonical_url(request, f"/offres/{hit.offer.pk}/"),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="agenda.ics"'

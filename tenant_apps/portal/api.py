@@ -11,7 +11,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from shared_apps.accounts.models import Role
-from tenants.access import CityAPIView, OnCityHost
+from tenants.access import CityAPIView, OnCityHost, canonical_url
 
 from . import selectors, services
 from .models import Registration
@@ -47,8 +47,8 @@ def _save_output(item: selectors.SavedOffer, request) -> dict:
         "saved_at": item.save.saved_at,
         "title": item.offer.title if item.offer else None,
         "kind": item.offer.kind if item.offer else None,
-        "url": request.build_absolute_uri(
-            reverse("api-offer-detail", kwargs={"offer_id": item.save.offer_id})
+        "url": canonical_url(
+            request, reverse("api-offer-detail", kwargs={"offer_id": item.save.offer_id})
         ),
         "available": item.offer is not None,
     }

@@ -45,7 +45,7 @@ def test_operator_registers_a_city_and_gets_202(
     assert response.status_code == 202
     body = response.json()
     assert body["slug"] == "sevran" and body["status"] == "provisioning"
-    assert body["status_url"] == "http://localhost/api/v1/cities/sevran/"
+    assert body["status_url"] == "http://localhost:8000/api/v1/cities/sevran/"
     # The provisioning task is sent once, after the row is committed (by the one onboarding).
     assert [cb for cb in callbacks if "_provision_in_background" in cb.__qualname__]
     detail = api_for(public_host, operator_token).get("/api/v1/cities/sevran/").json()

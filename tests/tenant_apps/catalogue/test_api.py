@@ -32,7 +32,7 @@ def test_list_shape_and_search_without_accents(api_for, grigny):
         "is_national", "url",
     }  # fmt: skip
     assert item["id"] == str(offer.id) and item["is_national"] is False
-    assert item["url"] == f"http://grigny.localhost/offres/{offer.id}/"
+    assert item["url"] == f"http://grigny.localhost:8000/offres/{offer.id}/"
     assert item["location"]["latitude"] == 48.65
 
 
