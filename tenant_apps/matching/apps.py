@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from shared_apps.offers.computed import computed_benefits_register
+
 
 class MatchingConfig(AppConfig):
     name = "tenant_apps.matching"
@@ -14,3 +16,10 @@ class MatchingConfig(AppConfig):
         )
 
         hooks.register()  # a published offer is announced (catalogue.publication)
+        computed_benefits_register(_computed_slugs)  # the importer keeps what we compute
+
+
+def _computed_slugs() -> list[str]:
+    from .openfisca.corpus import computed_benefits
+
+    return [benefit.slug for benefit in computed_benefits()]

@@ -32,10 +32,14 @@ QUEUED_TTL = 120  # seconds a request for the same version is not sent again
 POLL_INTERVAL = 0.05
 
 
+# The "period" of a benefit OpenFisca only says yes (1) or no (0) to: it decides, shows no amount.
+ELIGIBILITY = "eligibility"
+
+
 @dataclass(frozen=True)
 class Amount:
     value: float
-    period: str  # month | year
+    period: str  # month | year | once, or ELIGIBILITY
     estimate: bool = True
 
     def as_json(self) -> dict[str, Any]:
@@ -140,6 +144,14 @@ def result_wait(inputs: Mapping[str, Any], *, timeout: float) -> Result | None:
     return result_get(inputs)
 
 
+def _period(slug: str, period: str) -> str:
+    """The simulated period, or ELIGIBILITY for a benefit OpenFisca answers yes/no (1 or 0)."""
+    from .openfisca.corpus import benefit_get
+
+    benefit = benefit_get(slug)
+    return ELIGIBILITY if benefit is not None and benefit.unit is None else period
+
+
 def results_compute(inputs_list: Iterable[Mapping[str, Any]]) -> list[Result]:
     """Simulate every distinct version at once (vectorised), store and return the results.
 
@@ -161,7 +173,7 @@ def results_compute(inputs_list: Iterable[Mapping[str, Any]]) -> list[Result]:
         batch = simulate.simulate_batch([unique[k] for k in keys], month=month)
         for key, (amounts, missing) in zip(keys, batch, strict=True):
             results[key] = Result(
-                amounts={s: Amount(float(v), p) for s, (v, p) in amounts.items()},
+                amounts={s: Amount(float(v), _period(s, p)) for s, (v, p) in amounts.items()},
                 missing={s: tuple(f) for s, f in missing.items()},
                 computed_at=now,
                 legislation_date=date.fromisoformat(f"{month}-01"),

@@ -284,12 +284,16 @@ PENDING_FACT = "_openfisca_pending"
 
 def _computed(condition, profile, _institution) -> Truth:
     benefit = str(condition.get("benefit") or "")
+    # An answer that could change the amount is missing: the amount computed without it is
+    # not a verdict (OpenFisca reports 0 where it lacks the rent, say).
+    missing = profile.fact(COMPUTED_MISSING_FACT)
+    facts = missing.get(benefit) if isinstance(missing, Mapping) else None
+    if facts:
+        return unknown(*facts)
     amounts = profile.fact(COMPUTED_FACT)
     if isinstance(amounts, Mapping) and benefit in amounts:
         return TRUE if (amounts[benefit] or 0) > 0 else FALSE
-    missing = profile.fact(COMPUTED_MISSING_FACT)
-    facts = missing.get(benefit) if isinstance(missing, Mapping) else None
-    return unknown(*(facts or (PENDING_FACT,)))
+    return unknown(PENDING_FACT)
 
 
 # Geography is asked once, as the commune: region, département and EPCI derive from it.

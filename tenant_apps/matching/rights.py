@@ -24,8 +24,15 @@ from .feed import verdict_for
 from .profiles import MatchProfile, match_profile_from_dict
 from .questions import QUESTIONS, Question
 
-# How many times a year each periodicity pays, to compare amounts as monthly euros.
-PER_MONTH = {"mensuelle": Decimal(1), "annuelle": Decimal(1) / 12, "month": Decimal(1)}
+# How many times a month each periodicity pays, to compare amounts as monthly euros (a one-off
+# aid counts for nothing per month).
+PER_MONTH = {
+    "mensuelle": Decimal(1),
+    "annuelle": Decimal(1) / 12,
+    "month": Decimal(1),
+    "year": Decimal(1) / 12,
+}
+PERIOD_OF = {"mensuelle": "month", "annuelle": "year", "ponctuelle": "once"}
 
 
 @dataclass(frozen=True)
@@ -202,8 +209,12 @@ def rights_evaluate(
     if result is not None:
         for candidate in candidates:
             slug = computed_benefit(candidate)
-            if slug and slug in result.amounts:
-                amounts[candidate.id] = result.amounts[slug]
+            found = result.amounts.get(slug) if slug else None
+            if found is not None and found.period != computed.ELIGIBILITY:
+                # How often it is paid is the aid's own (the corpus' periodicity): OpenFisca's
+                # period is only the one it was computed for.
+                period = PERIOD_OF.get(candidate.periodicity, found.period)
+                amounts[candidate.id] = computed.Amount(found.value, period)
     rights = rights_for(
         profile=dataclasses.replace(profile, engine=engine), candidates=candidates, amounts=amounts
     )

@@ -35,7 +35,7 @@ from .answers import person_for_request
 from .candidates import Candidate, candidates_for_city
 from .feed import FeedItem, feed_for
 from .profiles import match_profile_for_user
-from .rights import RightsAnswer, rights_evaluate
+from .rights import PERIOD_OF, RightsAnswer, rights_evaluate
 
 
 class ProfileInputSerializer(serializers.Serializer):
@@ -107,9 +107,6 @@ def offer_json(candidate: Candidate, request) -> dict:
         },
         "institution": candidate.institution_name,
     }
-
-
-PERIOD_OF = {"mensuelle": "month", "annuelle": "year", "ponctuelle": "once"}
 
 
 def _amount_json(candidate: Candidate, amount: computed.Amount | None) -> dict:

@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from shared_apps.offers.computed import computed_benefit_slugs, computed_condition
+
 from ..models import Offer, OfferStatus, Periodicity
 from ..validation import VALID_SITUATIONS, eligibility_errors
 from .base import ImportReport, Progress, RecordRejected, Upserter
@@ -234,8 +236,20 @@ def _apply_place(data: dict, institution: dict) -> str:
     return (text[0].upper() + text[1:])[:200] if text else ""
 
 
-def parse_benefit(slug: str, data: Any, institutions: dict[str, dict]) -> dict[str, Any]:
-    """Our offer fields plus `_scope` and geography for one benefit; raises RecordRejected."""
+def is_computed_benefit(data: dict) -> bool:
+    """A file of benefits/openfisca/ (an OpenFisca entity and period, no rules)."""
+    return "openfiscaPeriod" in data or ("entity" in data and "conditions_generales" not in data)
+
+
+def parse_benefit(
+    slug: str,
+    data: Any,
+    institutions: dict[str, dict],
+    computed_slugs: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """Our offer fields plus `_scope` and geography for one benefit; raises RecordRejected.
+
+    `computed_slugs`: the benefits of benefits/openfisca/ whose amount Tremplin computes."""
     if not isinstance(data, dict):
         raise RecordRejected("le fichier ne décrit pas une aide (pas un dictionnaire YAML)")
     label = str(data.get("label") or "").strip()
@@ -243,6 +257,14 @@ def parse_benefit(slug: str, data: Any, institutions: dict[str, dict]) -> dict[s
         raise RecordRejected("champ « label » manquant")
     general = data.get("conditions_generales") or []
     profiles = data.get("profils") or []
+    if is_computed_benefit(data):
+        # A benefit of benefits/openfisca/: no rules in the file, the amount OpenFisca
+        # computes for the person decides (an amount of 0 means not entitled).
+        if slug not in computed_slugs:
+            raise RecordRejected(
+                "montant non calculé par Tremplin pour un·e jeune sans enfant (non importée)"
+            )
+        general, profiles = [computed_condition(slug)], []
     eligibility = {"conditions_generales": general, "profils": profiles}
     problems = eligibility_errors(eligibility)
     if problems:
@@ -300,12 +322,16 @@ def parse_benefit(slug: str, data: Any, institutions: dict[str, dict]) -> dict[s
     return {
         "kind": "aide",
         "title": (label[0].upper() + label[1:])[:200],
-        "summary": summary_for(
-            amount=amount,
-            unit=unit,
-            periodicity=periodicity,
-            institution=institution_name,
-            ages=ages,
+        "summary": (
+            f"Montant calculé selon ta situation — {institution_name}."
+            if is_computed_benefit(data)
+            else summary_for(
+                amount=amount,
+                unit=unit,
+                periodicity=periodicity,
+                institution=institution_name,
+                ages=ages,
+            )
         ),
         "body": "",
         "themes": _themes(data, label),
@@ -354,7 +380,8 @@ def import_aides_jeunes(
     institutions_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import a benefit file or folder into the national catalogue and onboarded cities.
+    """Import a benefit file or folder into the national catalogue and onboarded cities:
+    benefits/javascript/ (rules) or benefits/openfisca/ (amounts computed per person).
 
     Runs from the public schema (the command, the national task)."""
     from shared_apps.national.models import NationalOffer
@@ -365,16 +392,18 @@ def import_aides_jeunes(
     if not path.exists():
         raise FileNotFoundError(path)
     institutions = load_institutions(institutions_dir or find_institutions_dir(path))
+    records = list(read_benefits(path))
+    needs_computed = any(isinstance(d, dict) and is_computed_benefit(d) for _, d in records)
+    computed = computed_benefit_slugs() if needs_computed else frozenset()
     cities = {c.insee: c for c in City.objects.filter(status__in=[CityStatus.ACTIVE, "suspended"])}
     national = Upserter(NationalOffer, SOURCE)
     report = ImportReport()
-    records = list(read_benefits(path))
     local: dict[str, list[tuple[str, str, dict]]] = {}
     for index, (name, data) in enumerate(records, start=1):
         try:
             if isinstance(data, Exception):
                 raise data
-            fields = parse_benefit(Path(name).stem, data, institutions)
+            fields = parse_benefit(Path(name).stem, data, institutions, computed)
         except RecordRejected as exc:
             report.reject(name, str(exc))
             continue
