@@ -19,6 +19,7 @@ from shared_apps.billing.selectors import city_billing_summary, plan_list
 from shared_apps.billing.services import portal_link_create
 from shared_apps.national.models import NationalOffer
 from tenant_apps.audit.models import StaffAuditEntry
+from tenant_apps.audit.wording import action_sentence, changed_fields
 from tenant_apps.catalogue import services
 from tenant_apps.catalogue.importers.csv_template import template_csv
 from tenant_apps.catalogue.imports import import_start
@@ -249,7 +250,8 @@ def csv_template(request: HttpRequest) -> HttpResponse:
 @staff_page()
 def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(StaffAuditEntry.objects.all(), 50).get_page(request.GET.get("page"))
-    return render(request, "staff/audit_list.html", _context(request, page=page))
+    rows = [{"entry": e, "sentence": action_sentence(e), "fields": changed_fields(e)} for e in page]
+    return render(request, "staff/audit_list.html", _context(request, page=page, rows=rows))
 
 
 # Billing: the city admin only. Plan and state are read from shared_apps.billing; the invoices,

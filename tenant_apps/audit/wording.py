@@ -1,0 +1,73 @@
+"""The journal in French: each action code of the staff audit log as the end of a sentence
+("Awa a publié l'offre « Forum jobs d'été »"), and the changed fields by their French names.
+
+The codes are the ones the apps' services write (audit_record(action=...)); a code that is not
+here still reads as a sentence, with the code quoted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+
+from .models import StaffAuditEntry
+
+ACTIONS = {
+    "offer.create": "a créé l'offre",
+    "offer.update": "a modifié l'offre",
+    "offer.submit": "a envoyé en relecture l'offre",
+    "offer.publish": "a publié l'offre",
+    "offer.archive": "a archivé l'offre",
+    "offer.reject": "a renvoyé en brouillon l'offre",
+    "structure.create": "a ajouté la structure",
+    "structure.update": "a modifié la structure",
+    "national.setting": "a changé les réglages locaux de l'offre nationale",
+    "import.start": "a lancé l'import",
+    "registration.attend": "a noté une présence à",
+    "registration.unattend": "a retiré une présence à",
+    "inspiration.create": "a écrit l'inspiration",
+    "inspiration.update": "a modifié l'inspiration",
+    "inspiration.publish": "a publié l'inspiration",
+    "inspiration.unpublish": "a dépublié l'inspiration",
+    "inspiration.delete": "a supprimé l'inspiration",
+    "advisor.create": "a ajouté la fiche d'accompagnement de",
+    "advisor.update": "a modifié la fiche d'accompagnement de",
+    "advisor.activate": "a activé la fiche d'accompagnement de",
+    "advisor.deactivate": "a désactivé la fiche d'accompagnement de",
+    "slot.create": "a ouvert le créneau",
+    "slot.delete": "a supprimé le créneau",
+    "booking.cancel": "a annulé le rendez-vous",
+    "feature.enabled": "a activé la fonctionnalité",
+    "feature.disabled": "a désactivé la fonctionnalité",
+    "branding.update": "a modifié l'identité de la ville",
+    "page.update": "a modifié la page",
+}
+
+
+def action_sentence(entry: StaffAuditEntry) -> str:
+    """What happened, after the author's name: "a publié l'offre « Tournoi de futsal »"."""
+    verb = ACTIONS.get(entry.action, f"a fait « {entry.action} » sur")
+    label = entry.object_label.strip()
+    return f"{verb} « {label} »" if label else verb.removesuffix(" sur").removesuffix(" de")
+
+
+def _model(object_type: str):
+    for model in apps.get_models():
+        if model._meta.model_name == object_type:
+            return model
+    return None
+
+
+def changed_fields(entry: StaffAuditEntry) -> list[str]:
+    """The fields the entry changed, by their French names (the code when there is none)."""
+    model = _model(entry.object_type) if entry.object_type else None
+    names = []
+    for attname in entry.diff or {}:
+        label = attname
+        if model is not None:
+            with contextlib.suppress(FieldDoesNotExist):
+                label = str(model._meta.get_field(attname).verbose_name)
+        names.append(label)
+    return names
