@@ -1,21 +1,33 @@
-"""What every importer shares: the report and the idempotent upsert."""
+"""What every importer shares: the report, the checks any record's values pass before they
+are stored, and the idempotent upsert.
+
+An importer never stops on a file: a file it cannot read at all is one rejection named
+"fichier" (one French line), and a record it cannot read or store is one rejection with its
+reason; every other record is imported.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import OfferStatus
 from ..services import offer_refresh_search
 
+logger = logging.getLogger(__name__)
+
 Progress = Callable[[int, int], None]  # (processed, total)
+MAX_DEPTH = 20  # nesting of lists and objects a record (or one of its values) may have
+YEARS = range(1900, 2201)  # dates outside these years are typing errors, not offers
 
 
 class RecordRejected(Exception):
@@ -69,6 +81,67 @@ def validation_message(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def unreadable(record: str, exc: BaseException) -> str:
+    """The reason given for a record that broke an importer in an unforeseen way (logged, so
+    the importer can learn to say why next time)."""
+    logger.warning("Import: record %s rejected by %r", record, exc, exc_info=exc)
+    return f"enregistrement illisible ({exc.__class__.__name__})"
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether `value` nests lists or objects deeper than `limit` (walked without recursion,
+    so a hostile document cannot exhaust the stack)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list | tuple):
+            if depth >= limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return "caractère nul (\\x00)"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "texte illisible (caractère invalide)"
+    return None
+
+
+def value_problem(name: str, value: Any) -> str | None:
+    """Why one field value cannot be stored, in French; None when it can."""
+    if too_deep(value):
+        return f"« {name} » est trop imbriqué (plus de {MAX_DEPTH} niveaux)"
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if problem := _text_problem(item):
+                return f"{problem} dans « {name} »"
+        elif isinstance(item, date):  # datetimes too
+            if item.year not in YEARS:
+                return f"date hors limites dans « {name} » : {item.isoformat()}"
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return None
+
+
+def record_problem(fields: dict[str, Any]) -> str | None:
+    """The first reason a record's values cannot be stored (NUL characters, undecodable text,
+    nesting, impossible dates); None when they all can."""
+    for name, value in fields.items():
+        if problem := value_problem(name, value):
+            return problem
+    return None
+
+
 def fingerprint(fields: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -90,6 +163,9 @@ class Upserter:
         )
 
     def __call__(self, report: ImportReport, record: str, external_id: str, fields: dict) -> Any:
+        if problem := record_problem({"identifiant": external_id, **fields}):
+            report.reject(record, problem)
+            return None
         digest = fingerprint(fields)
         if self.hashes.get(external_id) == digest:
             report.count(record, "unchanged")
@@ -114,6 +190,12 @@ class Upserter:
             return None
         except IntegrityError as exc:
             report.reject(record, f"conflit en base : {exc.__class__.__name__}")
+            return None
+        except DatabaseError as exc:  # a value the database refuses (the savepoint is undone)
+            report.reject(record, f"valeur refusée par la base de données ({type(exc).__name__})")
+            return None
+        except (ValueError, TypeError, OverflowError) as exc:  # a value Django cannot convert
+            report.reject(record, f"valeur illisible : {exc}")
             return None
         self.hashes[external_id] = digest
         report.count(record, outcome)

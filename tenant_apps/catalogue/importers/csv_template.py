@@ -13,7 +13,7 @@ from kernel.text import unaccent
 
 from ..models import Offer, OfferKind, OfferStatus, Structure
 from ..themes import is_theme
-from .base import ImportReport, Progress, RecordRejected, Upserter
+from .base import ImportReport, Progress, RecordRejected, Upserter, unreadable
 
 SOURCE = "csv"
 HEADERS = [
@@ -160,6 +160,30 @@ def row_fields(row: dict[str, str], structures: dict[str, Structure]) -> tuple[s
     return external_id[:200], fields
 
 
+def _rows(reader: csv.DictReader) -> list[dict | RecordRejected]:
+    """Every data row, or the reason it cannot be read (the reader goes on with the next)."""
+    rows: list[dict | RecordRejected] = []
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            limit = "field larger than field limit" in str(exc)
+            rows.append(
+                RecordRejected(
+                    f"champ de plus de {csv.field_size_limit() // 1024} Ko"
+                    if limit
+                    else f"ligne CSV illisible ({exc})"
+                )
+            )
+        else:
+            # A row with more cells than headers keeps the extra ones under the key None.
+            rows.append(
+                {k: v if isinstance(v, str) else "" for k, v in row.items() if k is not None}
+            )
+
+
 def import_csv(
     *, data: bytes, publish: bool = False, progress: Progress | None = None
 ) -> ImportReport:
@@ -170,22 +194,32 @@ def import_csv(
     except csv.Error:
         dialect = _Semicolon
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    headers = [unaccent(h or "").replace(" ", "_") for h in reader.fieldnames or []]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        report.reject("fichier", f"ligne d'en-tête illisible ({exc})")
+        return report
+    headers = [unaccent(h or "").replace(" ", "_") for h in fieldnames]
     missing = [h for h in REQUIRED if h not in headers]
     if missing:
         report.reject("fichier", f"colonne(s) absente(s) : {', '.join(missing)} (voir le modèle)")
         return report
-    rows = list(reader)
+    rows = _rows(reader)
     structures = {unaccent(s.name): s for s in Structure.objects.all()}
     upsert = Upserter(Offer, SOURCE)
     status = OfferStatus.PUBLISHED if publish else OfferStatus.DRAFT
     for index, raw in enumerate(rows, start=2):  # line 1 is the header
         name = f"ligne {index}"
-        row = {h: (v or "") for h, v in zip(headers, raw.values(), strict=False)}
         try:
+            if isinstance(raw, RecordRejected):
+                raise raw
+            row = {h: (v or "") for h, v in zip(headers, raw.values(), strict=False)}
             external_id, fields = row_fields(row, structures)
         except RecordRejected as exc:
             report.reject(name, str(exc))
+            continue
+        except Exception as exc:  # whatever a row holds, the others are imported
+            report.reject(name, unreadable(name, exc))
             continue
         upsert(report, name, external_id, {**fields, "status": status})
         if progress:

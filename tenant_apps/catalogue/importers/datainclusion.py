@@ -12,7 +12,7 @@ from typing import Any
 
 from ..models import Offer, OfferStatus, Structure, StructureTypology
 from ..themes import is_theme
-from .base import ImportReport, Progress, RecordRejected, Upserter
+from .base import MAX_DEPTH, ImportReport, Progress, RecordRejected, Upserter, too_deep, unreadable
 
 SOURCE = "data-inclusion"
 NETWORK_TYPOLOGY = {
@@ -22,6 +22,27 @@ NETWORK_TYPOLOGY = {
     "pij-bij": StructureTypology.PIJ,
     "ccas-cias": StructureTypology.SERVICE_MUNICIPAL,
 }
+
+
+def json_document(data: bytes) -> Any:
+    """The parsed JSON of an uploaded file; RecordRejected with one French line if it is not
+    UTF-8 JSON (or nests so deep the parser would exhaust the stack)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RecordRejected(
+            f"JSON illisible : le fichier n'est pas en UTF-8 (octet {exc.start + 1})"
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RecordRejected(
+            f"JSON illisible : erreur de syntaxe ligne {exc.lineno}, colonne {exc.colno}"
+        ) from None
+    except RecursionError:
+        raise RecordRejected(
+            "JSON illisible : listes ou objets imbriqués trop profondément"
+        ) from None
 
 
 def _text(value: Any, limit: int | None = None) -> str:
@@ -125,19 +146,33 @@ def service_fields(record: dict, structures: dict[str, Structure]) -> tuple[str,
     }
 
 
+def _record_name(kind: str, index: int, record: Any) -> str:
+    ident = record.get("id") if isinstance(record, dict) else None
+    return f"{kind} {index}" + (f" ({str(ident)[:80]})" if isinstance(ident, str | int) else "")
+
+
+def _shallow(record: Any) -> Any:
+    if too_deep(record):
+        raise RecordRejected(f"enregistrement trop imbriqué (plus de {MAX_DEPTH} niveaux)")
+    return record
+
+
 def import_datainclusion(
     *, data: bytes, publish: bool = False, progress: Progress | None = None
 ) -> ImportReport:
     """Upsert structures then services into the current city's schema."""
     report = ImportReport()
     try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report.reject("fichier", f"JSON illisible : {exc}")
+        document = json_document(data)
+    except RecordRejected as exc:
+        report.reject("fichier", str(exc))
         return report
     if isinstance(document, dict):
         structures_in = document.get("structures") or []
         services_in = document.get("services") or []
+        if not isinstance(structures_in, list) or not isinstance(services_in, list):
+            report.reject("fichier", "« structures » et « services » doivent être des listes")
+            return report
     elif isinstance(document, list):
         is_service = (
             bool(document) and isinstance(document[0], dict) and "structure_id" in document[0]
@@ -149,11 +184,14 @@ def import_datainclusion(
     total = len(structures_in) + len(services_in)
     upsert_structure = Upserter(Structure, SOURCE, search=False)
     for index, record in enumerate(structures_in, start=1):
-        name = f"structure {index}" + (f" ({record.get('id')})" if isinstance(record, dict) else "")
+        name = _record_name("structure", index, record)
         try:
-            external_id, fields = structure_fields(record)
+            external_id, fields = structure_fields(_shallow(record))
         except RecordRejected as exc:
             report.reject(name, str(exc))
+            continue
+        except Exception as exc:  # whatever a record holds, the others are imported
+            report.reject(name, unreadable(name, exc))
             continue
         upsert_structure(report, name, external_id, fields)
         if progress:
@@ -162,11 +200,14 @@ def import_datainclusion(
     upsert_offer = Upserter(Offer, SOURCE)
     status = OfferStatus.PUBLISHED if publish else OfferStatus.DRAFT
     for index, record in enumerate(services_in, start=1):
-        name = f"service {index}" + (f" ({record.get('id')})" if isinstance(record, dict) else "")
+        name = _record_name("service", index, record)
         try:
-            external_id, fields = service_fields(record, structures)
+            external_id, fields = service_fields(_shallow(record), structures)
         except RecordRejected as exc:
             report.reject(name, str(exc))
+            continue
+        except Exception as exc:  # whatever a record holds, the others are imported
+            report.reject(name, unreadable(name, exc))
             continue
         upsert_offer(report, name, external_id, {**fields, "status": status})
         if progress:
