@@ -12,7 +12,7 @@ from kernel.errors import ApplicationError
 from tenant_apps.catalogue.selectors import offer_get_for_city
 from tenant_apps.interactions import record
 from tenant_apps.youth.choices import Situation
-from tenants.pages import city_page, signed_in_page
+from tenants.pages import city_page, redirect_back, signed_in_page
 
 from . import services
 from .answers import answers_save, person_for_request
@@ -103,7 +103,7 @@ def right_claim_view(request: HttpRequest, offer_id: str) -> HttpResponse:
     else:
         services.right_claim(user=request.user, offer_id=hit.offer.pk)
         record(request, "claim", offer=hit.offer)
-    return redirect("matching:rights")
+    return redirect_back(request, "matching:rights")  # back to the aid's page when posted there
 
 
 @city_page

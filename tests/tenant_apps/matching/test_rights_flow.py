@@ -188,3 +188,17 @@ def test_inputs_change_with_the_facts_that_matter_only():
     same = computed.inputs_for({"interests": ["culture"]}, engine, today=TODAY)
     other = computed.inputs_for({"net_income_monthly": 800}, engine, today=TODAY)
     assert computed.version(base) == computed.version(same) != computed.version(other)
+
+
+def test_claiming_from_the_aid_page_comes_back_to_it(client_for, grigny, make_user, national):
+    aid = national(title="Aide pour tous")
+    lina = make_user(grigny, "lina@grigny.test")
+    client = client_for(grigny)
+    with in_city(grigny):
+        client.force_login(lina)
+    page = client.get(f"/offres/{aid.pk}/").content.decode()
+    assert f'name="next" value="/offres/{aid.pk}/#demande"' in page
+    back = client.post(f"/mes-droits/{aid.pk}/demande/", {"next": f"/offres/{aid.pk}/#demande"})
+    assert back.status_code == 302 and back["Location"] == f"/offres/{aid.pk}/#demande"
+    away = client.post(f"/mes-droits/{aid.pk}/demande/", {"next": "https://evil.example/"})
+    assert away["Location"] == "/mes-droits/"
