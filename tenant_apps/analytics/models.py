@@ -162,8 +162,6 @@ class NonRecoursSnapshot(models.Model):
     legislation_date = models.DateField()  # the OpenFisca legislation simulated
     people = models.PositiveIntegerField()  # young people evaluated
     simulated = models.PositiveIntegerField(default=0)  # profile versions OpenFisca computed
-    # Young people with an OpenFisca amount still unknown (not counted eligible to that aid).
-    pending = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0)  # the whole batch
     simulation_seconds = models.FloatField(default=0)  # of which OpenFisca
 

@@ -33,15 +33,18 @@ from tenant_apps.matching.profiles import match_profile_from_row
 from tenant_apps.matching.rights import computed_benefit, monthly_euros, rights_evaluate
 from tenant_apps.youth.models import YouthProfile
 from tenant_apps.youth.selectors import profile_as_dict
+from tenants.cache import platform_cache
 from tenants.models import City
 
 from .dashboard_cache import figures_changed
 from .models import NonRecoursFact, NonRecoursSnapshot
 
 CENT = Decimal("0.01")
-# Months per payment, by the aid's periodicity (the corpus') or else the amount's own period.
-PER_MONTH = {"mensuelle": Decimal(1), "month": Decimal(1), "annuelle": Decimal(1) / 12,
-             "year": Decimal(1) / 12, "ponctuelle": Decimal(0)}  # fmt: skip
+
+
+class NonRecoursIncomplete(RuntimeError):
+    """Some young people's OpenFisca results cannot be read after the simulation (Redis)."""
+
 
 # Selector
 
@@ -79,16 +82,13 @@ class _Atom:
 
 
 def _monthly_euros(candidate: Candidate, amount: computed.Amount | None) -> Decimal:
-    """`rights.monthly_euros`, with an OpenFisca amount counted only when it is euros, and at
-    the aid's periodicity: an eligibility comes as 1.0 and the psychologist sessions in
-    séances; pass Culture is computed on a month but paid once, the chèque énergie on a year."""
-    if amount is None:
-        return monthly_euros(candidate)
-    benefit = benefit_get(computed_benefit(candidate) or "")
-    if benefit is not None and benefit.unit != "€":
-        return Decimal(0)
-    per_month = PER_MONTH.get(candidate.periodicity or amount.period, Decimal(0))
-    return Decimal(str(amount.value)) * per_month
+    """`rights.monthly_euros`, with an OpenFisca amount counted only when it is in euros (the
+    psychologist sessions for students come in séances)."""
+    if amount is not None:
+        benefit = benefit_get(computed_benefit(candidate) or "")
+        if benefit is not None and benefit.unit != "€":
+            return Decimal(0)
+    return monthly_euros(candidate, amount)
 
 
 def _simulate_missing(people: list[Person], *, today: date) -> int:
@@ -97,8 +97,10 @@ def _simulate_missing(people: list[Person], *, today: date) -> int:
     distinct: dict[str, Mapping[str, Any]] = {}
     for person in people:
         inputs = computed.inputs_for(person.data, person.profile.engine, today=today)
-        distinct.setdefault(computed.version(inputs), inputs)
-    missing = [inputs for inputs in distinct.values() if computed.result_get(inputs) is None]
+        distinct.setdefault(computed._key(inputs), inputs)
+    # One round trip for every version (computed.result_get would take one each).
+    stored = platform_cache.get_many(list(distinct))
+    missing = [inputs for key, inputs in distinct.items() if not stored.get(key)]
     if missing:
         computed.results_compute(missing)
     return len(missing)
@@ -109,7 +111,8 @@ def nonrecours_snapshot_take(*, city: City, day: date) -> NonRecoursSnapshot:
     store that day's non-recours (replacing it, in one transaction).
 
     The evaluation runs outside any transaction (OpenFisca can take a minute for a large city);
-    only the write is atomic. Raises when OpenFisca fails: the previous snapshot stays, dated."""
+    only the write is atomic. Raises when OpenFisca fails or its results cannot be read back
+    (NonRecoursIncomplete): the previous snapshot stays, with its date."""
     started = time.perf_counter()
     people = registered_people(city=city, today=day)
     aids = [c for c in candidates_for_city(city) if c.kind == "aide"]
@@ -120,7 +123,7 @@ def nonrecours_snapshot_take(*, city: City, day: date) -> NonRecoursSnapshot:
     simulation_seconds = time.perf_counter() - simulation_started
 
     atoms: dict[tuple[str, uuid.UUID | None], _Atom] = {}
-    pending = 0
+    unreadable = 0
     for person in people:
         answer = rights_evaluate(
             city=city,
@@ -130,7 +133,8 @@ def nonrecours_snapshot_take(*, city: City, day: date) -> NonRecoursSnapshot:
             profile=person.profile,
             compute=False,
         )
-        pending += bool(answer.pending)
+        # Pending with no result at all: the result stored above cannot be read back.
+        unreadable += bool(answer.pending) and answer.computed_at is None
         if not answer.eligible:
             continue
         place = person.data.get("neighbourhood") or ""
@@ -145,13 +149,17 @@ def nonrecours_snapshot_take(*, city: City, day: date) -> NonRecoursSnapshot:
         everything.eligible += 1
         everything.claimed += any(c.id in answer.claimed for c in answer.eligible)
 
+    if unreadable:
+        # Counting their computed aids as nobody's would understate the euros: fail, and the
+        # last snapshot stays, with its date. (An aid still pending *with* a result is one
+        # OpenFisca does not compute for that person's territory: it is not theirs.)
+        raise NonRecoursIncomplete(f"{unreadable} young people have no OpenFisca result")
     snapshot = NonRecoursSnapshot(
         day=day,
         computed_at=timezone.now(),
         legislation_date=computed.legislation_date(day),
         people=len(people),
         simulated=simulated,
-        pending=pending,
         seconds=round(time.perf_counter() - started, 3),
         simulation_seconds=round(simulation_seconds, 3),
     )

@@ -28,7 +28,6 @@ class Migration(migrations.Migration):
                 ('legislation_date', models.DateField()),
                 ('people', models.PositiveIntegerField()),
                 ('simulated', models.PositiveIntegerField(default=0)),
-                ('pending', models.PositiveIntegerField(default=0)),
                 ('seconds', models.FloatField(default=0)),
                 ('simulation_seconds', models.FloatField(default=0)),
             ],
