@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from celery.signals import worker_init
 from django.db import connection
 
 from tenants.crosscity import run_in_each_city
@@ -40,3 +41,15 @@ def rights_amounts_compute(inputs_list: list[dict]) -> int:
     from .computed import results_compute
 
     return len(results_compute(inputs_list))
+
+
+@worker_init.connect
+def _load_openfisca_before_the_pool_forks(**kwargs) -> None:
+    """A worker loads OpenFisca's tax-benefit system once, before its pool forks (the children
+    share it), so the first person's amounts take a second or two, not ten."""
+    from django.conf import settings
+
+    if getattr(settings, "TREMPLIN_OPENFISCA_WARM_UP", True):
+        from .openfisca.simulate import warm_up
+
+        warm_up()

@@ -15,6 +15,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# A worker loads OpenFisca (about 10 s) before its pool forks, so « Mes droits » amounts come fast.
+TREMPLIN_OPENFISCA_WARM_UP = env_bool("TREMPLIN_OPENFISCA_WARM_UP", True)
 CELERY_TIMEZONE = "Europe/Paris"
 # Periodic tasks; each fans out to every active city (see tenants.tasks).
 CELERY_BEAT_SCHEDULE: dict = {
@@ -58,5 +60,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "tenants-refill-spare-schemas": {
         "task": "tenants.tasks.refill_spare_schemas",
         "schedule": 600.0,
+    },
+    # Cities left `provisioning`/`failed` for 10 minutes (tenants.services.STALLED_AFTER).
+    "tenants-resume-stalled-provisioning": {
+        "task": "tenants.tasks.resume_stalled_provisioning",
+        "schedule": 300.0,
     },
 }

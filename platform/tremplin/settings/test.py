@@ -29,6 +29,8 @@ CACHES = {
 }
 CELERY_BROKER_URL = TEST_REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = f"tests-{TEST_RUN_ID}"
+# The test worker starts fast; the few tests that compute amounts load OpenFisca when they do.
+TREMPLIN_OPENFISCA_WARM_UP = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TREMPLIN_BASE_DOMAIN = "localhost"
