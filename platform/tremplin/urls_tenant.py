@@ -1,11 +1,10 @@
 """URL map of a city's host (<slug>.<base-domain>, the city's schema)."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.urls import include, path
 
 from shared_apps.billing import api_urls as billing_api_urls
 
+from . import views
 from .urls_common import common_patterns, handler400, handler404, handler500  # noqa: F401
 
 urlpatterns = [
@@ -24,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include("tenant_apps.portal.api_urls")),
     path("api/v1/", include(billing_api_urls.tenant_urlpatterns)),
     *common_patterns(urlconf="tremplin.urls_tenant"),
+    # City logos: Caddy serves /media/ in production, this view in development (DEBUG) or
+    # when TREMPLIN_SERVE_MEDIA says so; 404 otherwise.
+    path("media/<path:path>", views.media, name="media"),
 ]
-if settings.DEBUG:  # city logos in development; a proxy serves MEDIA_ROOT in production
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils._os import safe_join
 
 from tenants.pages import any_host_page
 
@@ -80,3 +83,43 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
             status=400,
         )
     return render(request, "tremplin/400.html", status=400)
+
+
+# Uploaded files. Caddy serves /media/ in production with the same headers
+# (deploy/caddy/Caddyfile); this view serves it in development, or wherever no proxy does
+# (TREMPLIN_SERVE_MEDIA). Only the kinds of file services write are answered: images
+# re-encoded by kernel/images.py, advisors' videos (checked by their service), the demo's
+# drawn SVG illustrations (never an upload: uploaded SVG is refused). nosniff, a sandboxing
+# CSP and an attachment disposition mean nothing under /media/ ever runs or renders as a page
+# of the city's origin, even opened directly; <img> and <video> ignore the disposition.
+MEDIA_TYPES = {
+    "png": "image/png",
+    "webp": "image/webp",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "svg": "image/svg+xml",
+    "mp4": "video/mp4",
+    "webm": "video/webm",
+}
+MEDIA_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Content-Disposition": "attachment",
+    "Cache-Control": "public, max-age=86400",
+}
+
+
+@any_host_page
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    extension = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    if not settings.TREMPLIN_SERVE_MEDIA or extension not in MEDIA_TYPES:
+        raise Http404
+    try:
+        full_path = safe_join(settings.MEDIA_ROOT, path)
+        handle = open(full_path, "rb")  # noqa: SIM115 (FileResponse closes it)
+    except (OSError, SuspiciousFileOperation) as exc:  # missing, a folder, outside MEDIA_ROOT
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=MEDIA_TYPES[extension])
+    for header, value in MEDIA_HEADERS.items():
+        response[header] = value
+    return response

@@ -20,9 +20,15 @@ def validate_brand_color(value: str) -> None:
         )
 
 
+# Extensions a stored logo may have: services re-encode every upload to one of them.
+LOGO_EXTENSIONS = ("png", "webp")
+
+
 def logo_path(instance: Branding, filename: str) -> str:
-    """Each city's files under its own folder, with a fresh name (no cache surprises)."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    """Each city's files under its own folder, with a fresh name (no cache surprises) and an
+    image extension whatever the uploaded file was called."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    extension = extension if extension in LOGO_EXTENSIONS else "png"
     return f"{connection.schema_name}/branding/logo-{uuid.uuid4().hex[:12]}.{extension}"
 
 

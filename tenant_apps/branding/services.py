@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from kernel.errors import PermissionDenied, ValidationFailed, from_django_validation_error
+from kernel.images import CleanImage, image_reencode
 
 from .colors import AA_CONTRAST, WHITE, contrast_ratio, is_hex_color
 from .models import SOCIAL_NETWORKS, Branding, Page, PageSlug
@@ -39,7 +41,8 @@ def branding_initialize(
 # Staff edits (the city admin, /staff/branding/). Each one writes the staff audit log.
 
 LOGO_MAX_BYTES = 512 * 1024
-LOGO_SIGNATURES = {"png": (b"\x89PNG\r\n\x1a\n",), "jpg": (b"\xff\xd8\xff",), "webp": (b"RIFF",)}
+# Longest side of the stored logo: the header shows it 32 px high, the staff screen 48.
+LOGO_MAX_SIDE = 512
 
 
 def _require_admin(by) -> None:
@@ -49,15 +52,9 @@ def _require_admin(by) -> None:
         raise PermissionDenied("Seul l'administrateur de la ville peut modifier son identité.")
 
 
-def _logo_errors(logo) -> list[str]:
-    if logo.size > LOGO_MAX_BYTES:
-        return ["Le logo pèse 512 Ko au plus."]
-    head = logo.read(12)
-    logo.seek(0)
-    is_webp = head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-    if not (head.startswith(LOGO_SIGNATURES["png"]) or head.startswith(b"\xff\xd8\xff") or is_webp):
-        return ["Le logo doit être une image PNG, JPEG ou WebP."]
-    return []
+def _logo_clean(logo) -> CleanImage:
+    """The upload decoded and re-encoded as PNG (kernel.images): never stored as sent."""
+    return image_reencode(logo, max_bytes=LOGO_MAX_BYTES, max_side=LOGO_MAX_SIDE)
 
 
 def _social_errors(links: dict) -> list[str]:
@@ -103,8 +100,12 @@ def branding_update(
     if errors := _social_errors(links):
         fields["social_links"] = errors
     branding.social_links = links
-    if logo is not None and (errors := _logo_errors(logo)):
-        fields["logo"] = errors
+    clean_logo = None
+    if logo is not None:
+        try:
+            clean_logo = _logo_clean(logo)
+        except ValidationFailed as exc:
+            fields["logo"] = [exc.message]
     try:
         branding.full_clean(exclude=["logo"])
     except ValidationError as exc:
@@ -123,8 +124,11 @@ def branding_update(
     old_logo = branding.logo.name if branding.logo else ""
     if remove_logo:
         branding.logo = ""
-    if logo is not None:
-        branding.logo.save(logo.name, logo, save=False)
+    if clean_logo is not None:
+        # Our name and extension (models.logo_path), never the uploader's.
+        branding.logo.save(
+            f"logo.{clean_logo.extension}", ContentFile(clean_logo.content), save=False
+        )
     branding.save()
     if old_logo and old_logo != (branding.logo.name if branding.logo else ""):
         storage, name = branding.logo.storage, old_logo

@@ -186,7 +186,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 
-# MEDIA (uploaded files: city logos). Served by Django only in DEBUG; by the proxy otherwise.
+# MEDIA (uploaded files: city logos, re-encoded by kernel/images.py). In production the proxy
+# serves MEDIA_ROOT at /media/ (deploy/caddy/Caddyfile); Django serves it in DEBUG, or where
+# no proxy does when TREMPLIN_SERVE_MEDIA is on (tremplin.views.media, same headers).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
@@ -220,6 +222,15 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Guichet unique jeunesse: operator API on the base domain, city API on "
     "<slug>.<base-domain>. Bearer tokens are valid only on the host that issued them.",
     "VERSION": "1.0.0",
+TREMPLIN_SERVE_MEDIA = env_bool("TREMPLIN_SERVE_MEDIA", DEBUG)
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Files readable by the proxy's user, folders too; never executable.
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",

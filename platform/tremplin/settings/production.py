@@ -17,8 +17,18 @@ TREMPLIN_BASE_DOMAIN, TREMPLIN_URL_SCHEME, TREMPLIN_URL_PORT = link_settings(
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
-SECURE_CONTENT_TYPE_NOSNIFF = True
+# The proxy redirects too; this catches a request that reached the web port over plain HTTP.
+# false only while custom domains are served over plain HTTP (deploy/caddy/Caddyfile).
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes talk to the web port directly
+# HSTS, one year, city subdomains included. 0 turns it off: only while some host has no
+# publicly trusted certificate (Caddy's internal CA), since browsers then refuse to bypass
+# the warning for as long as max-age says.
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+# Uploaded files are the proxy's to serve (deploy/caddy/Caddyfile) unless told otherwise.
+TREMPLIN_SERVE_MEDIA = env_bool("TREMPLIN_SERVE_MEDIA", False)
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)  # noqa: F405
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production")

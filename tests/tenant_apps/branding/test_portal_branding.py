@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from shared_apps.accounts.models import Role
 from tenant_apps.audit.models import StaffAuditEntry
@@ -13,7 +15,15 @@ from tenant_apps.branding.models import Branding, Page
 from tenants.context import in_city
 from tests.conftest import PASSWORD
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _png(size=(40, 20), color=(11, 95, 165)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG")
+    return out.getvalue()
+
+
+# A real image: uploads are decoded and re-encoded (kernel/images.py), never stored as sent.
+PNG = _png()
 
 
 @pytest.fixture(autouse=True)
@@ -85,7 +95,9 @@ def test_logo_upload_accepts_images_only(client_for, make_user, grigny, tmp_path
     assert client.post("/staff/branding/", _form(logo=logo)).status_code == 302
     with in_city(grigny):
         name = Branding.objects.get().logo.name
-    assert name.startswith("grigny/branding/logo-") and (tmp_path / name).read_bytes() == PNG
+    assert name.startswith("grigny/branding/logo-") and name.endswith(".png")
+    stored = Image.open(tmp_path / name)
+    assert stored.format == "PNG" and stored.size == (40, 20)
     assert f"/media/{name}" in client.get("/").content.decode()
 
 
