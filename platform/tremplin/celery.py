@@ -2,6 +2,7 @@
 
 import logging
 
+from celery.signals import worker_init
 from kombu.exceptions import OperationalError
 from tenant_schemas_celery.app import CeleryApp
 from tenant_schemas_celery.task import TenantTask
@@ -31,3 +32,11 @@ class Task(TenantTask):
 app = CeleryApp("tremplin", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _warm_up(**kwargs) -> None:
+    """Before the pool forks: what every task of this worker will need, loaded once."""
+    from tenant_apps.matching.tasks import openfisca_warm_up
+
+    openfisca_warm_up()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from celery import shared_task
-from celery.signals import worker_init
 from django.db import connection
 
 from tenants.crosscity import run_in_each_city
@@ -34,6 +33,19 @@ def send_weekly_digests_everywhere() -> int:
     return report.total()
 
 
+@shared_task(ignore_result=True)
+def send_booking_reminders_everywhere() -> int:
+    """Beat: every morning, remind each city's young people and advisors of tomorrow's
+    appointments, with the place (a city that fails is reported; the others are reminded)."""
+    # Not atomic: each reminder is marked before it is sent, so a rerun never sends it twice.
+    report = run_in_each_city(
+        lambda city: notifications.send_booking_reminders(city=city),
+        label="booking reminders",
+        atomic=False,
+    )
+    return report.total()
+
+
 @shared_task(ignore_result=True, acks_late=True)
 def rights_amounts_compute(inputs_list: list[dict]) -> int:
     """OpenFisca amounts for these profile versions (one vectorised simulation); the result
@@ -43,10 +55,10 @@ def rights_amounts_compute(inputs_list: list[dict]) -> int:
     return len(results_compute(inputs_list))
 
 
-@worker_init.connect
-def _load_openfisca_before_the_pool_forks(**kwargs) -> None:
-    """A worker loads OpenFisca's tax-benefit system once, before its pool forks (the children
-    share it), so the first person's amounts take a second or two, not ten."""
+def openfisca_warm_up() -> None:
+    """Load OpenFisca's tax-benefit system and prepare its formulas in this process (about
+    10 s), so that the first person's amounts take a second or two. The Celery app calls this
+    when a worker starts, before its pool forks: the children share what was loaded."""
     from django.conf import settings
 
     if getattr(settings, "TREMPLIN_OPENFISCA_WARM_UP", True):
