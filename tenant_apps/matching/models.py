@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,12 @@ class MeetingFormat(models.TextChoices):
     ONLINE = "en_ligne", _("En ligne")
 
 
+def advisor_photo_path(instance: Advisor, filename: str) -> str:
+    """Each city's files under its own folder, with a fresh name (no cache surprises)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"{connection.schema_name}/advisors/{uuid.uuid4().hex[:12]}.{extension}"
+
+
 class Advisor(models.Model):
     kind = models.CharField(_("type"), max_length=10, choices=AdvisorKind.choices)
     display_name = models.CharField(_("nom affiché"), max_length=80)
@@ -28,6 +36,9 @@ class Advisor(models.Model):
     job_title = models.CharField(_("métier ou fonction"), max_length=120, blank=True)
     bio = models.TextField(_("présentation courte"), max_length=1200)
     video_url = models.URLField(_("vidéo de présentation"), blank=True)
+    photo = models.FileField(_("photo"), upload_to=advisor_photo_path, blank=True)
+    # Says what the picture is when it is not a photograph of the person ("Illustration").
+    photo_caption = models.CharField(_("légende de la photo"), max_length=120, blank=True)
     topics = models.JSONField(_("sujets (thématiques)"), default=list, blank=True)
     freins = models.JSONField(_("freins sur lesquels il ou elle aide"), default=list, blank=True)
     languages = models.JSONField(_("langues"), default=list, blank=True)

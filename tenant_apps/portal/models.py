@@ -3,8 +3,10 @@ city publishes (inspirations). Tables live in each city's schema."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +83,12 @@ class InspirationStatus(models.TextChoices):
     PUBLISHED = "published", _("Publiée")
 
 
+def inspiration_photo_path(instance: Inspiration, filename: str) -> str:
+    """Each city's files under its own folder, with a fresh name (no cache surprises)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"{connection.schema_name}/inspirations/{uuid.uuid4().hex[:12]}.{extension}"
+
+
 class Inspiration(models.Model):
     """A short story of a young person, from this city or elsewhere, published by staff."""
 
@@ -94,6 +102,9 @@ class Inspiration(models.Model):
     summary = models.CharField(_("en une phrase"), max_length=300)
     body = models.TextField(_("l'histoire"))
     link_url = models.URLField(_("lien pour aller plus loin"), max_length=500, blank=True)
+    photo = models.FileField(_("photo"), upload_to=inspiration_photo_path, blank=True)
+    # Says what the picture is when it is not a photograph of the person ("Illustration").
+    photo_caption = models.CharField(_("légende de la photo"), max_length=120, blank=True)
     status = models.CharField(
         _("statut"),
         max_length=10,
