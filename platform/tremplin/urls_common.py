@@ -1,9 +1,10 @@
 """Routes served on every host: health, sign-in, API schema and docs."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from . import views
+from .api_docs import ApiDocsView
 
 
 def common_patterns(*, urlconf: str) -> list:
@@ -13,7 +14,7 @@ def common_patterns(*, urlconf: str) -> list:
         path("", include("shared_apps.accounts.urls")),
         path("api/v1/", include("shared_apps.accounts.api_urls")),
         path("api/schema/", SpectacularAPIView.as_view(urlconf=urlconf), name="api-schema"),
-        path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+        path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     ]
 
 

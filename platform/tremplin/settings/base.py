@@ -67,7 +67,10 @@ TENANT_APPS = [
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 MIDDLEWARE = [
-    # Outermost: PostgreSQL unreachable anywhere below → 503 + Retry-After, never a 500.
+    # Content-Security-Policy on every response, the error pages below included
+    # (settings/security.py); it touches neither the database nor the cache.
+    "csp.middleware.CSPMiddleware",
+    # PostgreSQL unreachable anywhere below → 503 + Retry-After, never a 500.
     "tenants.middleware.DatabaseUnavailableMiddleware",
     # Must come first after it: picks the city (schema + URL map) from the Host header.
     "tenants.middleware.CityMiddleware",
@@ -252,3 +255,4 @@ from .celery import *  # noqa: E402,F403
 from .sentry import *  # noqa: E402,F403
 from .stripe import *  # noqa: E402,F403
 from .tenancy import *  # noqa: E402,F403
+from .security import *  # noqa: E402,F403
