@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 RESULT_TTL = 35 * 24 * 3600  # a month of legislation, and a little more
 QUEUED_TTL = 120  # seconds a request for the same version is not sent again
+STALL_SECONDS = 60  # asked this long ago and still no result: stop waiting (worker down?)
 POLL_INTERVAL = 0.05
 
 
@@ -121,17 +122,21 @@ def result_get(inputs: Mapping[str, Any]) -> Result | None:
 
 
 def result_request(inputs: Mapping[str, Any]) -> bool:
-    """Ask the worker to compute this version (once per QUEUED_TTL); False if it could not."""
+    """Ask the worker to compute this version (once per QUEUED_TTL). True while it is worth
+    waiting for the result; False when it could not be asked, or was asked more than
+    STALL_SECONDS ago with no answer (worker down or failing): pages stop waiting then, and the
+    next visit after QUEUED_TTL asks again."""
     from .tasks import rights_amounts_compute
 
+    key = f"{_key(inputs)}:queued"
     try:
-        if not platform_cache.add(f"{_key(inputs)}:queued", 1, timeout=QUEUED_TTL):
-            return True
-        rights_amounts_compute.delay([dict(inputs)])
+        if platform_cache.add(key, time.time(), timeout=QUEUED_TTL):
+            return rights_amounts_compute.delay([dict(inputs)]) is not None
+        asked_at = platform_cache.get(key)
     except Exception:  # broker or Redis down: nothing is computed, the page still answers
         logger.warning("could not ask the worker for OpenFisca amounts", exc_info=True)
         return False
-    return True
+    return isinstance(asked_at, int | float) and time.time() - asked_at < STALL_SECONDS
 
 
 def result_wait(inputs: Mapping[str, Any], *, timeout: float) -> Result | None:

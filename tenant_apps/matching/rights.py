@@ -132,6 +132,8 @@ class RightsAnswer:
     maybe: list[MaybeRight]
     # Aids whose amount OpenFisca is computing right now (the page refreshes itself).
     pending: list[Candidate]
+    # True while the worker is expected to answer soon; False when it is down or failing.
+    computing: bool
     amounts: Mapping[uuid.UUID, computed.Amount]
     claimed: frozenset[uuid.UUID]
     computed_at: datetime | None
@@ -186,9 +188,10 @@ def rights_evaluate(
     profile = profile or match_profile_from_dict(data, today=today, city=city)
     inputs = computed.inputs_for(data, profile.engine, today=today)
     result = computed.result_get(inputs)
+    computing = False
     if result is None and compute:
-        computed.result_request(inputs)
-        if wait > 0:
+        computing = computed.result_request(inputs)
+        if computing and wait > 0:
             result = computed.result_wait(inputs, timeout=wait)
     engine = dataclasses.replace(
         profile.engine,
@@ -224,6 +227,7 @@ def rights_evaluate(
         eligible=rights.eligible,
         maybe=maybe,
         pending=pending,
+        computing=bool(pending) and computing and result is None,
         amounts={c.id: amounts[c.id] for c in rights.eligible if c.id in amounts},
         claimed=frozenset(claimed),
         computed_at=result.computed_at if result is not None else None,

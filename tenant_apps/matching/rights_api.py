@@ -173,8 +173,8 @@ def _evaluate_anonymous(request, data: dict, *, wait: float) -> Response:
     city = current_city(request)
     answer = rights_evaluate(city=city, data=data, today=local_today(), wait=wait)
     body = rights_json(answer, request)
-    if not answer.pending:
-        return Response(body)
+    if not answer.computing:
+        return Response(body)  # done, or the worker is down: the pending aids are listed
     token = secrets.token_urlsafe(24)
     platform_cache.set(f"rights:poll:{city.schema_name}:{token}", data, timeout=POLL_TTL)
     poll = reverse("api-rights-evaluate-poll", args=[token])

@@ -87,7 +87,7 @@ def rights_view(request: HttpRequest) -> HttpResponse:
             "answers": person.data,
             "situations": Situation.choices,
             "errors": errors,
-            "refresh_seconds": REFRESH_SECONDS if answer.pending else None,
+            "refresh_seconds": REFRESH_SECONDS if answer.computing else None,
         },
     )
 

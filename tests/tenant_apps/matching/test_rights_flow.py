@@ -202,3 +202,32 @@ def test_claiming_from_the_aid_page_comes_back_to_it(client_for, grigny, make_us
     assert back.status_code == 302 and back["Location"] == f"/offres/{aid.pk}/#demande"
     away = client.post(f"/mes-droits/{aid.pk}/demande/", {"next": "https://evil.example/"})
     assert away["Location"] == "/mes-droits/"
+
+
+def test_a_stalled_worker_stops_the_refresh_and_says_so(client_for, api_for, grigny, national):
+    import time as clock
+
+    national(title="Aides au logement", eligibility=HOUSING)
+    data = {"birth_date": born(21)}
+    with in_city(grigny):
+        engine = match_profile_from_dict(data, today=TODAY, city=grigny).engine
+    inputs = computed.inputs_for(data, engine, today=TODAY)
+    # Asked two minutes ago of a worker that never answered.
+    platform_cache.set(f"rights:openfisca:{computed.version(inputs)}:queued", clock.time() - 90)
+    client = client_for(grigny)
+    client.post("/mes-droits/", {"fact": "birth_date", "answer": data["birth_date"]})
+    page = client.get("/mes-droits/").content.decode()
+    assert 'http-equiv="refresh"' not in page and "momentanément indisponible" in page
+    response = api_for(grigny).post("/api/v1/rights/evaluate/", data, format="json")
+    assert response.status_code == 200 and response.json()["pending"]
+
+
+def test_with_the_broker_down_the_api_answers_at_once(api_for, grigny, national, monkeypatch):
+    from tenant_apps.matching import tasks
+
+    national(title="Aides au logement", eligibility=HOUSING)
+    monkeypatch.setattr(tasks.rights_amounts_compute, "delay", lambda *a, **k: None)
+    data = {"birth_date": born(23), "situation": "salarie"}
+    response = api_for(grigny).post("/api/v1/rights/evaluate/", data, format="json")
+    assert response.status_code == 200
+    assert [o["title"] for o in response.json()["pending"]] == ["Aides au logement"]
