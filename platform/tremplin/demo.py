@@ -14,6 +14,7 @@ from shared_apps.accounts.services import operator_create_or_update, user_create
 from tenant_apps.catalogue.demo import catalogue_demo_seed, national_demo_seed
 from tenant_apps.matching.demo import matching_demo_seed
 from tenant_apps.portal.demo import portal_demo_seed
+from tenant_apps.staff.demo import team_demo_seed
 from tenants.crosscity import run_in_city
 from tenants.features import feature_allow, feature_enable
 from tenants.models import City, build_url
@@ -59,6 +60,7 @@ def _seed_city(city: City) -> None:
     _ensure_user(email=f"staff@{city.slug}.demo", role=Role.ADMIN)
     _ensure_user(email=youth_email, role=Role.YOUTH, display_name="Sam")
     catalogue_demo_seed(city)
+    team_demo_seed(city, password=DEMO_PASSWORD)  # editor, elected official, partner, advisor
     matching_demo_seed(youth_email=youth_email)
     portal_demo_seed(city, youth_email=youth_email)
 

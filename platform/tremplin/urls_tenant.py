@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("tenant_apps.branding.urls")),
     path("api/v1/", include("tenant_apps.youth.api_urls")),
     path("api/v1/", include("tenant_apps.portal.api_urls")),
+    path("api/v1/", include("tenant_apps.staff.api_urls")),
     path("api/v1/", include(billing_api_urls.tenant_urlpatterns)),
     *common_patterns(urlconf="tremplin.urls_tenant"),
     # City logos: Caddy serves /media/ in production, this view in development (DEBUG) or

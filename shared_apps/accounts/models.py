@@ -21,10 +21,12 @@ class Role(models.TextChoices):
     EDITOR = "editor", _("Éditeur")
     VIEWER = "viewer", _("Lecteur (élu, direction)")
     PARTNER = "partner", _("Structure partenaire")
+    ADVISOR = "advisor", _("Conseiller·ère ou mentor")
     YOUTH = "youth", _("Jeune")
 
 
-STAFF_ROLES = (Role.ADMIN, Role.EDITOR, Role.VIEWER, Role.PARTNER)
+# The roles of a city's team: they sign in to /staff/ (each sees what its role allows there).
+STAFF_ROLES = (Role.ADMIN, Role.EDITOR, Role.VIEWER, Role.PARTNER, Role.ADVISOR)
 
 
 class UserManager(BaseUserManager):
@@ -70,6 +72,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_city_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_advisor(self) -> bool:
+        return self.role == Role.ADVISOR
 
     @property
     def is_youth(self) -> bool:

@@ -131,12 +131,15 @@ def invitation_accept(*, secret: str, password: str) -> User:
     return user
 
 
-def invitation_email_send(*, email: str, link: str, city_name: str) -> None:
-    """Send the invitation link; called after the transaction that created it commits."""
+def invitation_email_send(*, email: str, link: str, city_name: str, intro: str = "") -> None:
+    """Send the invitation link; called after the transaction that created it commits.
+
+    intro: the opening sentence (default: the city's space was opened, for its first admin)."""
+    intro = intro or f"Un espace Tremplin a été ouvert pour {city_name}."
     send_mail(
         subject=f"Ton accès à Tremplin {city_name}",
         message=(
-            f"Bonjour,\n\nUn espace Tremplin a été ouvert pour {city_name}. "
+            f"Bonjour,\n\n{intro} "
             f"Choisis ton mot de passe avec ce lien (valable "
             f"{settings.TREMPLIN_INVITATION_DAYS} jours, utilisable une seule fois) :\n\n"
             f"{link}\n\nL'équipe Tremplin"
@@ -144,6 +147,36 @@ def invitation_email_send(*, email: str, link: str, city_name: str) -> None:
         from_email=None,
         recipient_list=[email],
     )
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Close an account at once: no more sign-in, every session and API token worthless now.
+
+    Its password is cleared: Django checks each session against a hash of the password, so
+    every open session ends on its next request, and a later reactivation goes through a new
+    invitation. Tokens and pending invitations are deleted and revoked."""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["is_active", "password"])
+    ApiToken.objects.filter(user=user).delete()
+    Invitation.objects.filter(user=user, used_at=None, revoked_at=None).update(
+        revoked_at=timezone.now()
+    )
+    _sessions_of(user).delete()
+    return user
+
+
+def _sessions_of(user: User):
+    """The stored sessions signed in as `user` (this schema's session table)."""
+    from django.contrib.sessions.models import Session
+
+    ids = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == str(user.pk)
+    ]
+    return Session.objects.filter(pk__in=ids)
 
 
 def token_issue(*, email: str, password: str) -> str:
@@ -177,9 +210,15 @@ def user_delete(*, user: User) -> None:
     exist only in city schemas (bookings, profiles…): Django's cascade would query their missing
     tables when deleting an operator in public. So cascade by hand over this schema's apps.
     """
+    from django.db.models import SET_NULL
+
     here = _app_labels_in_this_schema()
     for relation in User._meta.related_objects:
         related = relation.related_model
         if related._meta.app_label in here and relation.on_delete is not None:
-            related._base_manager.filter(**{relation.field.name: user}).delete()
+            rows = related._base_manager.filter(**{relation.field.name: user})
+            if relation.on_delete is SET_NULL:  # what the user wrote stays, unsigned
+                rows.update(**{relation.field.name: None})
+            else:
+                rows.delete()
     User.objects.filter(pk=user.pk)._raw_delete(User.objects.db)

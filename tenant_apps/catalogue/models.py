@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +93,45 @@ class Structure(models.Model):
         return self.name
 
 
+class PartnerMembership(models.Model):
+    """A partner account belongs to a structure: it keeps that structure's offers and page.
+
+    A partner account may belong to several structures, a structure may have several partner
+    accounts. Rows of other roles mean nothing (only partners are confined to structures)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_memberships"
+    )
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="partner_memberships"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partenaire d'une structure")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "structure"], name="partner_membership_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.structure_id}"
+
+
+class ContractType(models.TextChoices):
+    """Jobs: the kind of contract (what young people filter on first)."""
+
+    CDI = "cdi", _("CDI")
+    CDD = "cdd", _("CDD")
+    INTERIM = "interim", _("Intérim")
+    APPRENTISSAGE = "apprentissage", _("Apprentissage")
+    PROFESSIONNALISATION = "professionnalisation", _("Contrat de professionnalisation")
+    STAGE = "stage", _("Stage")
+    JOB_ETE = "job_ete", _("Job d'été ou saisonnier")
+    SERVICE_CIVIQUE = "service_civique", _("Service civique")
+    BENEVOLAT = "benevolat", _("Bénévolat")
+    AUTRE = "autre", _("Autre")
+
+
 class Offer(AbstractOffer):
     """A city's own offer."""
 
@@ -103,6 +143,21 @@ class Offer(AbstractOffer):
         blank=True,
         related_name="offers",
     )
+    contract_type = models.CharField(
+        _("type de contrat"), max_length=24, choices=ContractType.choices, blank=True
+    )
+    # Who wrote it: a partner keeps the offers it wrote as well as its structures' ones.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # Why the last review sent it back to draft; cleared when it goes back to review.
+    review_reason = models.TextField(_("motif du renvoi en brouillon"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("offre")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from kernel.errors import (
     Conflict,
     NotFound,
+    PermissionDenied,
     ValidationFailed,
     full_clean_or_fail,
 )
@@ -18,9 +19,26 @@ from kernel.text import unaccent
 from shared_apps.geo.communes import commune_get
 from tenant_apps.audit.services import audit_record, diff_snapshots, model_snapshot
 
-from .models import AbstractOffer, NationalOfferSetting, Offer, OfferStatus, Structure
-from .permissions import can_publish, can_write, require
-from .publication import offer_published_announce
+from .models import (
+    AbstractOffer,
+    NationalOfferSetting,
+    Offer,
+    OfferStatus,
+    PartnerMembership,
+    Structure,
+)
+from .permissions import (
+    PARTNER_STRUCTURE_FIELDS,
+    can_edit_offer,
+    can_edit_structure,
+    can_publish,
+    can_write,
+    is_partner,
+    offers_visible_to,
+    partner_structure_ids,
+    require,
+)
+from .publication import Review, offer_published_announce, offer_reviewed_announce
 from .themes import theme_labels
 
 OFFER_EDITABLE = {
@@ -67,12 +85,41 @@ def _assign(obj, fields: dict[str, Any], allowed: set[str]) -> None:
         setattr(obj, name, value)
 
 
+def _require_partner_structure(by, structure: Structure | None) -> None:
+    """A partner writes for its own structures only (for none when it has none)."""
+    if not is_partner(by):
+        return
+    mine = partner_structure_ids(by)
+    if structure is None:
+        if mine:
+            raise ValidationFailed(
+                "Choisis la structure qui propose cette offre.",
+                fields={"structure": ["Choisis une de tes structures."]},
+            )
+        return
+    if structure.pk not in mine:
+        raise PermissionDenied(
+            "Tu ne peux écrire que pour tes structures.",
+            code="not_your_structure",
+        )
+
+
+def _require_offer_access(by, offer: Offer) -> None:
+    """Someone who may not even see this offer is told it does not exist (a partner and
+    another structure's offer): the same 404 as a wrong id."""
+    if not can_edit_offer(by, offer):
+        if is_partner(by):
+            raise NotFound("Cette offre n'existe pas.")
+        require(False)
+
+
 @transaction.atomic
 def offer_create(*, by, fields: dict[str, Any]) -> Offer:
-    """A new draft offer."""
+    """A new draft offer. A partner writes it for one of its structures."""
     require(can_write(by))
-    offer = Offer(status=OfferStatus.DRAFT)
+    offer = Offer(status=OfferStatus.DRAFT, created_by=by)
     _assign(offer, fields, OFFER_EDITABLE)
+    _require_partner_structure(by, offer.structure)
     offer_refresh_search(offer)
     _clean(offer)
     offer.save()
@@ -82,12 +129,16 @@ def offer_create(*, by, fields: dict[str, Any]) -> Offer:
 
 @transaction.atomic
 def offer_update(*, offer: Offer, by, fields: dict[str, Any]) -> Offer:
-    """Edit an offer. Partners may only edit offers that are not published yet."""
+    """Edit an offer. Partners may only edit their structures' offers, and only while they are
+    not published."""
     require(can_write(by))
+    _require_offer_access(by, offer)
     if not can_publish(by) and offer.status not in (OfferStatus.DRAFT, OfferStatus.IN_REVIEW):
         require(False, "Seule l'équipe de la ville peut modifier une offre publiée.")
     before = model_snapshot(offer)
     _assign(offer, fields, OFFER_EDITABLE)
+    if "structure" in fields or "structure_id" in fields:
+        _require_partner_structure(by, offer.structure)
     offer_refresh_search(offer)
     _clean(offer)
     offer.save()
@@ -120,20 +171,38 @@ ACTION_LABELS = {
 }
 
 
+REASON_MAX_LENGTH = 1000
+
+
 @transaction.atomic
-def offer_transition(*, offer: Offer, by, action: str) -> Offer:
+def offer_transition(*, offer: Offer, by, action: str, reason: str = "") -> Offer:
     """Move an offer along draft → in_review → published → archived.
 
     The row is locked and its status read again under the lock: of two people publishing the
     same draft at once, one publishes (one audit row), the other gets a Conflict (409) saying
-    the offer is already published. `offer` is updated in place and returned."""
+    the offer is already published. `offer` is updated in place and returned.
+
+    reason: why a review sends the offer back to draft ("reject" needs one); kept on the offer
+    for its author until it goes back to review, and in the audit row."""
     if action not in TRANSITIONS:
         raise ValidationFailed("Action inconnue.", fields={"action": ["Action inconnue."]})
     sources, target, needs_publish = TRANSITIONS[action]
     require(can_publish(by) if needs_publish else can_write(by))
+    reason = (reason or "").strip()
+    if action == "reject" and not reason:
+        raise ValidationFailed(
+            "Dis en quelques mots ce qui manque : l'auteur de l'offre le lira.",
+            fields={"reason": ["Indique un motif."]},
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationFailed(
+            f"Le motif tient en {REASON_MAX_LENGTH} caractères au plus.",
+            fields={"reason": [f"{REASON_MAX_LENGTH} caractères au plus."]},
+        )
     locked = Offer.objects.select_for_update().filter(pk=offer.pk).first()
     if locked is None:
         raise NotFound("Cette offre n'existe plus.")
+    _require_offer_access(by, locked)
     if locked.status not in sources:
         offer.status = locked.status
         raise Conflict(
@@ -146,14 +215,23 @@ def offer_transition(*, offer: Offer, by, action: str) -> Offer:
         locked.published_at = timezone.now()
     old = locked.status
     locked.status = target
-    locked.save(update_fields=["status", "published_at", "updated_at"])
-    audit_record(actor=by, action=f"offer.{action}", obj=locked, diff={"status": [old, target]})
+    diff = {"status": [old, target]}
+    if action == "reject":
+        diff["review_reason"] = [locked.review_reason, reason]
+        locked.review_reason = reason
+    elif locked.review_reason and action in ("submit", "publish"):
+        locked.review_reason = ""  # answered: it goes back to review, or out
+    locked.save(update_fields=["status", "published_at", "review_reason", "updated_at"])
+    audit_record(actor=by, action=f"offer.{action}", obj=locked, diff=diff)
     if target == OfferStatus.PUBLISHED:
         _announce_later(locked)
-    offer.status, offer.published_at, offer.updated_at = (
+    if old == OfferStatus.IN_REVIEW and action in ("publish", "reject"):
+        _review_told_later(locked, by=by, approved=action == "publish", reason=reason)
+    offer.status, offer.published_at, offer.updated_at, offer.review_reason = (
         locked.status,
         locked.published_at,
         locked.updated_at,
+        locked.review_reason,
     )
     return offer
 
@@ -163,6 +241,17 @@ def _announce_later(offer: Offer) -> None:
     the young people it fits, in a Celery task)."""
     offer_id = offer.pk
     transaction.on_commit(lambda: offer_published_announce(offer_id))
+
+
+def _review_told_later(offer: Offer, *, by, approved: bool, reason: str) -> None:
+    """Once committed, tell the apps above that a review answered (staff tells the author)."""
+    review = Review(
+        offer_id=offer.pk,
+        approved=approved,
+        reason=reason,
+        reviewer_id=getattr(by, "pk", None),
+    )
+    transaction.on_commit(lambda: offer_reviewed_announce(review))
 
 
 def offer_submit(*, offer: Offer, by) -> Offer:
@@ -180,7 +269,8 @@ def offer_archive(*, offer: Offer, by) -> Offer:
 def offer_bulk_transition(*, ids: list, by, action: str) -> tuple[int, list[str]]:
     """Apply `action` to each offer; returns (done, French messages for those skipped)."""
     done, skipped = 0, []
-    for offer in Offer.objects.filter(pk__in=ids).order_by("title"):
+    # Only what `by` may see: a partner ticking another structure's id learns nothing of it.
+    for offer in offers_visible_to(by, Offer.objects.filter(pk__in=ids)).order_by("title"):
         try:
             offer_transition(offer=offer, by=by, action=action)
             done += 1
@@ -208,10 +298,13 @@ def _refresh_offers_of(structure: Structure) -> None:
 
 @transaction.atomic
 def structure_update(*, structure: Structure, by, fields: dict[str, Any]) -> Structure:
-    require(can_publish(by))
+    """Edit a structure: editors all of it; its partners what changes often (places
+    available, opening hours, contact)."""
+    require(can_edit_structure(by, structure))
     before = model_snapshot(structure)
     old_places = structure.places_available
-    _assign(structure, fields, STRUCTURE_EDITABLE)
+    allowed = STRUCTURE_EDITABLE if can_publish(by) else set(PARTNER_STRUCTURE_FIELDS)
+    _assign(structure, fields, allowed)
     if structure.places_available != old_places:
         structure.places_updated_at = timezone.now()
     _clean(structure)
@@ -267,3 +360,48 @@ def national_offer_setting_update(
             diff=diff,
         )
     return setting
+
+
+@transaction.atomic
+def partner_structures_set(*, user, structure_ids, by) -> list[Structure]:
+    """The structures a partner account belongs to, replaced by `structure_ids` (audited).
+
+    by: the city's admin, or a str naming an operator's command (it runs on the server).
+    Raises ValidationFailed naming the ids that are not structures of this city."""
+    require(isinstance(by, str) or bool(getattr(by, "is_city_admin", False)))
+    wanted = {str(pk) for pk in structure_ids}
+    structures = list(Structure.objects.filter(pk__in=_valid_uuids(wanted)))
+    missing = wanted - {str(s.pk) for s in structures}
+    if missing:
+        raise ValidationFailed(
+            "Structure inconnue dans cette ville.",
+            fields={"structures": [f"Structure inconnue : {pk}." for pk in sorted(missing)]},
+        )
+    before = sorted(
+        str(pk)
+        for pk in PartnerMembership.objects.filter(user=user).values_list("structure_id", flat=True)
+    )
+    after = sorted(str(s.pk) for s in structures)
+    if before == after:
+        return structures
+    PartnerMembership.objects.filter(user=user).exclude(structure__in=structures).delete()
+    for structure in structures:
+        PartnerMembership.objects.get_or_create(user=user, structure=structure)
+    audit_record(
+        actor=by,
+        action="member.structures",
+        obj=user,
+        label=user.email,
+        diff={"structures": [before, after]},
+    )
+    return structures
+
+
+def _valid_uuids(values: set[str]) -> list[uuid.UUID]:
+    valid = []
+    for value in values:
+        try:
+            valid.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return valid

@@ -19,7 +19,7 @@ from kernel.errors import ApplicationError
 from kernel.forms import add_application_error
 
 from tenant_apps.catalogue.models import Offer, OfferKind
-from tenant_apps.catalogue.permissions import can_publish, can_write
+from tenant_apps.catalogue.permissions import can_publish, can_read, can_write, offers_visible_to
 from tenant_apps.matching.candidates import candidates_for_city
 from tenant_apps.matching.feed import feed_for
 from tenant_apps.matching.models import InboxMessage
@@ -216,15 +216,23 @@ def _staff_context(request: HttpRequest, **extra) -> dict:
     return {"can_write": can_write(request.user), "can_publish": can_publish(request.user), **extra}
 
 
-@staff_page()
+def _events_of(request: HttpRequest):
+    """The events this person may follow: every one for the city's team, a partner's own."""
+    return offers_visible_to(request.user, Offer.objects.filter(kind=OfferKind.EVENEMENT))
+
+
+@staff_page(can_read)
 def staff_registrations(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.events_with_counts(), 30).get_page(request.GET.get("page"))
+    events = selectors.events_with_counts().filter(pk__in=_events_of(request).values("pk"))
+    page = Paginator(events, 30).get_page(request.GET.get("page"))
     return render(request, "portal/staff_registrations.html", _staff_context(request, page=page))
 
 
-@staff_page()
+@staff_page(can_read)
 def staff_event_registrations(request: HttpRequest, offer_id) -> HttpResponse:
-    offer = city_object_or_404(request, Offer, pk=offer_id, kind=OfferKind.EVENEMENT)
+    """Who registered. Least privilege: elected officials (viewers) see the counts only;
+    partners see pseudonyms, never e-mails; admins and editors see both."""
+    offer = city_object_or_404(request, _events_of(request), pk=offer_id)
     rows = list(selectors.event_registrations(offer=offer))
     groups = {value: [r for r in rows if r.status == value] for value in RegistrationStatus.values}
     started = offer.starts_at is None or offer.starts_at <= timezone.now()
@@ -241,6 +249,8 @@ def staff_event_registrations(request: HttpRequest, offer_id) -> HttpResponse:
             waitlisted=groups["waitlisted"],
             cancelled_count=len(groups["cancelled"]),
             places_left=selectors.places_left(offer),
+            show_people=can_write(request.user),
+            show_emails=can_publish(request.user),
         ),
     )
 
@@ -249,7 +259,7 @@ def staff_event_registrations(request: HttpRequest, offer_id) -> HttpResponse:
 @staff_page(can_write)
 def staff_event_attendance(request: HttpRequest, offer_id) -> HttpResponse:
     """The « Présent·e » checkboxes: the ticked registered people are present, the others not."""
-    offer = city_object_or_404(request, Offer, pk=offer_id, kind=OfferKind.EVENEMENT)
+    offer = city_object_or_404(request, _events_of(request), pk=offer_id)
     ids = {int(v) for v in request.POST.getlist("attended") if v.isdigit()}
     try:
         changed = services.event_attendance_set(offer=offer, by=request.user, attended_ids=ids)
@@ -263,7 +273,7 @@ def staff_event_attendance(request: HttpRequest, offer_id) -> HttpResponse:
     return redirect("portal:staff-event-registrations", offer_id=offer.pk)
 
 
-@staff_page()
+@staff_page(can_read)
 def staff_inspirations(request: HttpRequest) -> HttpResponse:
     items = Inspiration.objects.order_by("-updated_at")
     return render(request, "portal/staff_inspirations.html", _staff_context(request, items=items))

@@ -22,7 +22,7 @@ from tenant_apps.catalogue.themes import theme_labels
 from tenant_apps.matching import services
 from tenant_apps.matching.models import Advisor, Booking, MeetingFormat, Slot
 from tenant_apps.youth.choices import Frein
-from tenants.pages import city_object_or_404, staff_page
+from tenants.pages import city_object_or_404, is_city_admin, staff_page
 
 from .advisor_forms import AdvisorForm, BookingCancelForm, SlotForm
 from .views import _context, _fail
@@ -41,7 +41,16 @@ can_manage_advisors = can_publish  # admin and editor
 
 
 def _advisor_context(request: HttpRequest, **extra) -> dict:
-    return _context(request, can_manage=can_manage_advisors(request.user), **extra)
+    user = request.user
+    return _context(
+        request,
+        can_manage=can_manage_advisors(user),
+        # Least privilege: who booked is for those who run the appointments (admins, editors);
+        # what the young person wrote, for admins only (and the advisor, in their own agenda).
+        can_see_bookers=can_manage_advisors(user),
+        can_read_messages=is_city_admin(user),
+        **extra,
+    )
 
 
 @staff_page(can_view_advisors)

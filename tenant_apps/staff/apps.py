@@ -6,3 +6,8 @@ class StaffConfig(AppConfig):
     label = "staff"
     verbose_name = "Espace des agents"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import reviews
+
+        reviews.register()  # a review's answer reaches the offer's author (catalogue hook)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import advisor_views, views
+from . import advisor_views, team_views, views
 
 app_name = "staff"
 
@@ -47,6 +47,17 @@ urlpatterns = [
         advisor_views.booking_cancel,
         name="advisor-booking-cancel",
     ),
+    path("equipe/", team_views.team, name="team"),
+    path("equipe/<int:member_id>/", team_views.member_edit, name="member"),
+    path("equipe/<int:member_id>/invitation/", team_views.member_resend, name="member-resend"),
+    path(
+        "equipe/<int:member_id>/desactiver/",
+        team_views.member_deactivate,
+        name="member-deactivate",
+    ),
+    path("relecture/", team_views.review_queue, name="reviews"),
+    path("relecture/<uuid:offer_id>/", team_views.review_decide, name="review-decide"),
+    path("messages/", team_views.inbox, name="inbox"),
     path("journal/", views.audit_list, name="audit"),
     path("facturation/", views.billing, name="billing"),
     path("facturation/portail/", views.billing_portal, name="billing-portal"),

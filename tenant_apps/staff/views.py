@@ -11,9 +11,10 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 from kernel.errors import ApplicationError
+from kernel.forms import add_application_error
 
 from shared_apps.billing.selectors import city_billing_summary, plan_list
 from shared_apps.billing.services import portal_link_create
@@ -23,22 +24,55 @@ from tenant_apps.audit.wording import action_sentence, changed_fields
 from tenant_apps.catalogue import services
 from tenant_apps.catalogue.importers.csv_template import template_csv
 from tenant_apps.catalogue.imports import import_start
-from tenant_apps.catalogue.models import ImportRun, NationalOfferSetting, Offer, Structure
-from tenant_apps.catalogue.permissions import can_publish, can_write
+from tenant_apps.catalogue.models import (
+    ImportRun,
+    NationalOfferSetting,
+    Offer,
+    OfferKind,
+    Structure,
+)
+from tenant_apps.catalogue.permissions import (
+    can_edit_structure,
+    can_edit_structures,
+    can_publish,
+    can_read,
+    can_review,
+    can_write,
+    is_partner,
+    offers_visible_to,
+    structures_visible_to,
+)
 from tenant_apps.catalogue.selectors import OfferHit, how_to_apply
 from tenant_apps.catalogue.themes import theme_labels
 from tenants.models import build_url
 from tenants.pages import city_object_or_404, is_city_admin, redirect_back, staff_page
 
-from .forms import ImportForm, NationalSettingForm, OfferFilterForm, OfferForm, StructureForm
+from .forms import (
+    ImportForm,
+    NationalSettingForm,
+    OfferFilterForm,
+    OfferForm,
+    PartnerStructureForm,
+    StructureForm,
+)
+
+# Where an advisor's back-office starts: their own agenda (a page of tenant_apps.matching).
+ADVISOR_HOME = "matching:agenda"
 
 
 def _context(request: HttpRequest, **extra) -> dict:
     return {
         "can_write": can_write(request.user),
         "can_publish": can_publish(request.user),
+        "can_review": can_review(request.user),
+        "is_partner": is_partner(request.user),
         **extra,
     }
+
+
+def _visible_offers(request: HttpRequest):
+    """The offers this person may see in the back-office (a partner: its structures')."""
+    return offers_visible_to(request.user, Offer.objects.all())
 
 
 def _fail(request: HttpRequest, exc: ApplicationError) -> None:
@@ -47,13 +81,18 @@ def _fail(request: HttpRequest, exc: ApplicationError) -> None:
 
 @staff_page()
 def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_advisor:
+        try:
+            return redirect(reverse(ADVISOR_HOME))
+        except NoReverseMatch:  # matching's agenda is not installed
+            return render(request, "tenants/staff_forbidden.html", status=403)
     return redirect("staff:offers")
 
 
-@staff_page()
+@staff_page(can_read)
 def offer_list(request: HttpRequest) -> HttpResponse:
     form = OfferFilterForm(request.GET or None)
-    offers = Offer.objects.select_related("structure").order_by("-updated_at")
+    offers = _visible_offers(request).select_related("structure").order_by("-updated_at")
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -66,46 +105,70 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/offer_list.html", _context(request, form=form, page=page))
 
 
+def _kind_param(request: HttpRequest) -> str | None:
+    kind = request.GET.get("type")
+    return kind if kind in OfferKind.values else None
+
+
+def _offer_form_page(request: HttpRequest, form: OfferForm, offer: Offer | None, **extra):
+    return render(
+        request,
+        "staff/offer_form.html",
+        _context(
+            request,
+            form=form,
+            offer=offer,
+            kinds=OfferKind.choices,
+            chosen_kind=form.kind,
+            **extra,
+        ),
+    )
+
+
 @staff_page(can_write)
 def offer_create(request: HttpRequest) -> HttpResponse:
-    form = OfferForm(request.POST or None)
+    form = OfferForm(request.POST or None, kind=_kind_param(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-            offer = services.offer_create(by=request.user, fields=fields)
+            offer = services.offer_create(by=request.user, fields=form.service_fields())
         except ApplicationError as exc:
             _fail(request, exc)
+            add_application_error(form, exc)
         else:
             messages.success(request, "Offre enregistrée en brouillon.")
             return redirect("staff:offer-edit", offer_id=offer.pk)
-    return render(request, "staff/offer_form.html", _context(request, form=form, offer=None))
+    return _offer_form_page(request, form, None)
 
 
 @staff_page(can_write)
 def offer_edit(request: HttpRequest, offer_id) -> HttpResponse:
-    offer = city_object_or_404(request, Offer, pk=offer_id)
+    offer = city_object_or_404(request, _visible_offers(request), pk=offer_id)
     # The form validates a copy: the service diffs the stored offer against the new values.
-    form = OfferForm(request.POST or None, instance=Offer.objects.get(pk=offer.pk))
+    form = OfferForm(
+        request.POST or None,
+        instance=Offer.objects.get(pk=offer.pk),
+        kind=_kind_param(request),
+        user=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-            services.offer_update(offer=offer, by=request.user, fields=fields)
+            services.offer_update(offer=offer, by=request.user, fields=form.service_fields())
         except ApplicationError as exc:
             _fail(request, exc)
+            add_application_error(form, exc)
         else:
             messages.success(request, "Modifications enregistrées.")
             return redirect("staff:offer-edit", offer_id=offer.pk)
-    history = StaffAuditEntry.objects.filter(object_type="offer", object_id=str(offer.pk))[:20]
-    return render(
-        request,
-        "staff/offer_form.html",
-        _context(request, form=form, offer=offer, history=history),
-    )
+    entries = StaffAuditEntry.objects.filter(object_type="offer", object_id=str(offer.pk))[:20]
+    history = [{"entry": e, "sentence": action_sentence(e)} for e in entries]
+    return _offer_form_page(request, form, offer, history=history)
 
 
-@staff_page()
+@staff_page(can_read)
 def offer_preview(request: HttpRequest, offer_id) -> HttpResponse:
-    offer = city_object_or_404(request, Offer.objects.select_related("structure"), pk=offer_id)
+    offer = city_object_or_404(
+        request, _visible_offers(request).select_related("structure"), pk=offer_id
+    )
     hit = OfferHit(offer=offer, is_national=False)
     labels = theme_labels()
     return render(
@@ -124,9 +187,14 @@ def offer_preview(request: HttpRequest, offer_id) -> HttpResponse:
 @require_POST
 @staff_page(can_write)
 def offer_action(request: HttpRequest, offer_id) -> HttpResponse:
-    offer = city_object_or_404(request, Offer, pk=offer_id)
+    offer = city_object_or_404(request, _visible_offers(request), pk=offer_id)
     try:
-        services.offer_transition(offer=offer, by=request.user, action=request.POST.get("action"))
+        services.offer_transition(
+            offer=offer,
+            by=request.user,
+            action=request.POST.get("action"),
+            reason=request.POST.get("reason", ""),
+        )
     except ApplicationError as exc:
         _fail(request, exc)
     else:
@@ -154,22 +222,26 @@ def offer_bulk(request: HttpRequest) -> HttpResponse:
     return redirect("staff:offers")
 
 
-@staff_page()
+@staff_page(can_read)
 def structure_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    structures = Structure.objects.all()
+    structures = structures_visible_to(request.user, Structure.objects.all())
     if q:
         structures = structures.filter(name__icontains=q)
-    return render(
-        request, "staff/structure_list.html", _context(request, structures=structures, q=q)
-    )
+    rows = [(s, can_edit_structure(request.user, s)) for s in structures]
+    return render(request, "staff/structure_list.html", _context(request, rows=rows, q=q))
 
 
-@staff_page(can_publish)
+@staff_page(can_edit_structures)
 def structure_form(request: HttpRequest, structure_id=None) -> HttpResponse:
-    structure = city_object_or_404(request, Structure, pk=structure_id) if structure_id else None
+    """Editors create and edit structures; a partner keeps its own structures' pages current."""
+    if structure_id is None and not can_publish(request.user):
+        return render(request, "tenants/staff_forbidden.html", status=403)
+    visible = structures_visible_to(request.user, Structure.objects.all())
+    structure = city_object_or_404(request, visible, pk=structure_id) if structure_id else None
     instance = Structure.objects.get(pk=structure.pk) if structure else None
-    form = StructureForm(request.POST or None, instance=instance)
+    form_class = StructureForm if can_publish(request.user) else PartnerStructureForm
+    form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
@@ -187,7 +259,7 @@ def structure_form(request: HttpRequest, structure_id=None) -> HttpResponse:
     )
 
 
-@staff_page()
+@staff_page(can_read)
 def national_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     offers = NationalOffer.objects.filter(status="published").order_by("title")
@@ -240,14 +312,14 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/imports.html", _context(request, form=form, runs=runs))
 
 
-@staff_page()
+@staff_page(can_read)
 def csv_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="modele-offres-tremplin.csv"'
     return response
 
 
-@staff_page()
+@staff_page(can_read)
 def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(StaffAuditEntry.objects.all(), 50).get_page(request.GET.get("page"))
     rows = [{"entry": e, "sentence": action_sentence(e), "fields": changed_fields(e)} for e in page]

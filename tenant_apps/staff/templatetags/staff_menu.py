@@ -17,6 +17,7 @@ register = template.Library()
 # (URL name, label), in menu order. A page of an app that is not installed is left out.
 STAFF_MENU = (
     ("staff:offers", "Offres"),
+    ("staff:reviews", "Relecture"),
     ("staff:structures", "Structures"),
     ("staff:national", "Catalogue national"),
     ("portal:staff-registrations", "Inscriptions"),
@@ -25,6 +26,8 @@ STAFF_MENU = (
     ("staff:imports", "Importer"),
     ("analytics:diagnostic", "Diagnostic"),
     ("staff:audit", "Journal"),
+    ("staff:inbox", "Messages"),
+    ("staff:team", "Équipe"),
     ("branding:staff", "Identité et pages"),
     ("features:settings", "Fonctionnalités"),
     ("staff:billing", "Facturation"),

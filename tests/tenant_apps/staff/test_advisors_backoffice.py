@@ -156,11 +156,17 @@ def test_list_counts_free_slots_and_bookings(signed_in, grigny):
 
 
 def test_slot_page_shows_pseudonym_and_message_not_email(signed_in, grigny):
+    # Issue 10 (least privilege): the message is the admin's to read (and the advisor's, in
+    # their agenda); an elected official (viewer) sees that a slot is taken, not by whom.
     advisor = _advisor(grigny)
     _book(grigny, _slot(grigny, advisor), pseudo="Lina", message="Je cherche un CDD.")
-    html = signed_in(grigny, Role.VIEWER).get(f"/staff/accompagnement/{advisor.pk}/").content
+    html = signed_in(grigny, Role.ADMIN).get(f"/staff/accompagnement/{advisor.pk}/").content
     html = html.decode()
     assert "Lina" in html and "Je cherche un CDD." in html
+    assert "lina@grigny.test" not in html
+    html = signed_in(grigny, Role.VIEWER).get(f"/staff/accompagnement/{advisor.pk}/").content
+    html = html.decode()
+    assert "Lina" not in html and "Je cherche un CDD." not in html and "Réservé" in html
     assert "lina@grigny.test" not in html
     assert "Annuler le rendez-vous" not in html and "Ajouter un créneau" not in html
 
