@@ -14,5 +14,7 @@ urlpatterns = [
     path("billing/", include("shared_apps.billing.urls")),
     path("console/flotte/", include("shared_apps.fleet.urls")),
     path("console/", include("shared_apps.console.urls")),
+    # The demo's mailbox (DEBUG and `up --demo` only: 404 otherwise).
+    path("_dev/mail/", include("tremplin.devmail")),
     *common_patterns(urlconf="tremplin.urls_public"),
 ]
