@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install demo up test lint format bench stop reset clean browsers
+.PHONY: install demo up test lint format bench chaos stop reset clean browsers
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ format: $(STAMP)
 ## make bench: the benchmarks in tests/bench (never part of make test).
 bench: $(STAMP)
 	$(BIN)/python -m pytest tests/bench -p no:randomly -s -q --no-header -o python_files='bench_*.py' $(BENCH_ARGS)
+
+## make chaos: kill the worker, Redis, PostgreSQL and `up` itself under a real `up` on its own
+## ./var and port, and check nothing is lost, no 500, nothing left running (tests/chaos, ~3 min).
+chaos: $(STAMP)
+	$(BIN)/python -m pytest tests/chaos -p no:randomly -s -q --no-header -o python_files='chaos_*.py' $(CHAOS_ARGS)
 
 ## make stop: stop the embedded servers if something left them running.
 stop: $(STAMP)

@@ -34,6 +34,8 @@ from django_tenants.utils import schema_exists
 TEMPLATE_COMMENT_PREFIX = "tremplin-template:"
 # Arbitrary constant for pg_advisory_lock: one template build at a time, across processes.
 TEMPLATE_LOCK_KEY = 7_351_020_001
+# Likewise for refilling the spare pool: two refills at once would both count too few spares.
+SPARE_POOL_LOCK_KEY = 7_351_020_002
 
 
 class ProvisioningError(RuntimeError):
@@ -354,9 +356,23 @@ def _take_spare(schema_name: str) -> bool:
 
 
 def spare_pool_refill(*, size: int | None = None) -> int:
-    """Drop stale spares and copy the template until `size` spares are ready. Returns created."""
+    """Drop stale spares and copy the template until `size` spares are ready. Returns created.
+
+    One refill at a time across processes (an advisory lock; the next one waits, then counts
+    what the first made), so the pool never holds more than `size` spares.
+    """
     size = settings.TREMPLIN_SPARE_SCHEMAS if size is None else size
     ensure_template()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [SPARE_POOL_LOCK_KEY])
+    try:
+        return _refill_locked(size)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [SPARE_POOL_LOCK_KEY])
+
+
+def _refill_locked(size: int) -> int:
     for stale in _spare_names(current_only=False):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DROP SCHEMA IF EXISTS {quote(stale)} CASCADE")

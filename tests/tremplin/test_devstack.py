@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+from pathlib import Path
+
 import psycopg
 import redis
 from tremplin.devstack import EmbeddedStack
@@ -34,3 +39,63 @@ def test_last_user_out_stops_the_servers(tmp_path):
         assert stack.postgres.running_port() is None and stack.redis.running_port() is None
     finally:
         stack.stop_all()
+
+
+def test_redis_keeps_its_queue_across_a_kill_and_comes_back_on_its_port(tmp_path):
+    from tremplin.devstack import EmbeddedRedis
+
+    server = EmbeddedRedis(tmp_path)
+    port = server.start()
+    try:
+        client = redis.Redis(port=port)
+        client.lpush("celery", "a queued task")  # what a Celery queue is in Redis
+        pid = int(server.pidfile.read_text())
+        os.kill(pid, signal.SIGKILL)
+        _wait_gone(pid)
+        assert server.running_port() is None
+        assert server.start() == port  # same URL: running processes find it again
+        assert redis.Redis(port=port).lrange("celery", 0, -1) == [b"a queued task"]
+    finally:
+        server.stop()
+
+
+def test_redis_starts_over_a_stale_pid_file_naming_another_process(tmp_path):
+    from tremplin.devstack import EmbeddedRedis
+
+    server = EmbeddedRedis(tmp_path)
+    port = server.start()
+    server.stop()
+    server.pidfile.write_text(str(os.getpid()))  # alive, but not a redis-server
+    try:
+        assert server.running_port() is None
+        assert server.start() == port and redis.Redis(port=port).ping()
+    finally:
+        server.stop()
+
+
+def test_redis_data_from_before_persistence_is_kept(tmp_path):
+    """A ./var made before the append-only file only has dump.rdb: switching AOF on must not
+    start from an empty AOF."""
+    from tremplin.devstack import EmbeddedRedis
+
+    server = EmbeddedRedis(tmp_path)
+    port = server.start()
+    client = redis.Redis(port=port)
+    client.config_set("appendonly", "no")
+    client.set("old", "kept")
+    client.save()
+    server.stop()
+    server.aof.unlink()
+    try:
+        server.start()
+        client = redis.Redis(port=port)
+        assert client.get("old") == b"kept"
+        assert client.config_get("appendonly") == {"appendonly": "yes"}
+    finally:
+        server.stop()
+
+
+def _wait_gone(pid: int) -> None:
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
