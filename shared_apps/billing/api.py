@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from shared_apps.accounts.models import Role
-from tenants.access import CityStaffAPIView, OperatorAPIView, current_city
+from tenants.access import CityStaffAPIView, OperatorAPIView, canonical_url, current_city
 from tenants.models import build_url
 from tenants.selectors import city_get_by_slug
 
@@ -65,7 +65,8 @@ class CityCheckoutApi(OperatorAPIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         city = city_get_by_slug(slug=slug)
-        back = build_url(request.get_host().split(":")[0], f"/console/villes/{city.slug}/")
+        # Stripe's return address: the platform's canonical host, never the Host header's.
+        back = canonical_url(request, f"/console/villes/{city.slug}/")
         url = checkout_session_create(
             city=city,
             plan=data.validated_data["plan"],

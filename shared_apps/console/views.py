@@ -21,8 +21,8 @@ from kernel.errors import ApplicationError
 from shared_apps.geo.communes import commune_get, commune_search
 from tenants import domains as domain_services
 from tenants import features, lifecycle
-from tenants.access import current_city
-from tenants.models import AuditEntry, City, CityStatus, build_url
+from tenants.access import canonical_url, current_city
+from tenants.models import AuditEntry, City, CityStatus
 from tenants.selectors import city_get_by_slug
 from tenants.services import audit, city_onboard
 from tenants.tasks import provision_city
@@ -114,7 +114,8 @@ def city_checkout(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, form.errors["plan"][0])
         return redirect("console:city-detail", slug=slug)
-    back = build_url(request.get_host().split(":")[0], reverse("console:city-detail", args=[slug]))
+    # Stripe sends the operator back to the platform's canonical host, never the Host header's.
+    back = canonical_url(request, reverse("console:city-detail", args=[slug]))
     try:
         url = checkout_url(
             city=city, plan=form.cleaned_data["plan"], by=request.user.email, back_url=back
