@@ -5,7 +5,9 @@ otherwise turn a Redis restart into a 500 on every page. While Redis is unreacha
 miss, a write is dropped (`add` answers False: nothing was stored, so nobody holds a lock it
 did not get; `incr` raises ValueError, as for a missing key), and callers fall back to the
 database. After a failure the cache stops trying for `RETRY_SECONDS`, so an outage costs one
-refused connection per process and thread every few seconds, not one per call.
+refused connection (or one timeout, when Redis hangs) per process every few seconds, not one
+per call. That state is per process and server, shared by the threads (Django gives each
+thread its own cache object, and a development server a thread per request).
 
 Callers that must know (host resolution drops its in-process copy, /readyz reports it) ask
 `is_reachable()` or `ping()`. Errors other than "cannot reach Redis" still raise.
@@ -27,20 +29,30 @@ logger = logging.getLogger(__name__)
 
 # BusyLoadingError (Redis still loading its append-only file) is a ConnectionError too.
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
-RETRY_SECONDS = 2.0
+RETRY_SECONDS = 5.0
 
 T = TypeVar("T")
+
+
+class _Outage:
+    """What this process knows of one Redis server (shared by every thread)."""
+
+    def __init__(self) -> None:
+        self.until = 0.0
+        self.reported = False
+
+
+_outages: dict[str, _Outage] = {}
 
 
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
-        self._down_until = 0.0
-        self._outage = False
+        self._state = _outages.setdefault(str(server), _Outage())
 
     def is_reachable(self) -> bool:
         """False while the last attempt to reach Redis failed less than RETRY_SECONDS ago."""
-        return time.monotonic() >= self._down_until
+        return time.monotonic() >= self._state.until
 
     def ping(self) -> str | None:
         """Ask Redis now, whatever the last attempt said: None if it answers, else the error."""
@@ -53,15 +65,15 @@ class ResilientRedisCache(RedisCache):
         return None
 
     def _went_down(self, exc: BaseException) -> None:
-        self._down_until = time.monotonic() + RETRY_SECONDS
-        if not self._outage:
-            self._outage = True
+        self._state.until = time.monotonic() + RETRY_SECONDS
+        if not self._state.reported:
+            self._state.reported = True
             logger.warning("Redis unreachable (%s): serving without the cache", exc)
 
     def _came_back(self) -> None:
-        self._down_until = 0.0
-        if self._outage:
-            self._outage = False
+        self._state.until = 0.0
+        if self._state.reported:
+            self._state.reported = False
             logger.warning("Redis answers again: cache back in use")
 
     def _try(self, call: Callable[..., T], fallback: T, *args: Any) -> T:
@@ -72,7 +84,7 @@ class ResilientRedisCache(RedisCache):
         except UNREACHABLE as exc:
             self._went_down(exc)
             return fallback
-        if self._outage:
+        if self._state.reported:
             self._came_back()
         return result
 

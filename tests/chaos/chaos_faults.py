@@ -144,15 +144,20 @@ def test_a_frozen_redis_slows_pages_but_never_fails_them(up, var_dir):
     pid = int((var_dir / "redis" / "redis.pid").read_text())
     os.kill(pid, signal.SIGSTOP)
     try:
-        started = time.monotonic()
-        statuses = [running.get(timeout=15) for _ in range(5)]
-        slow = (time.monotonic() - started) / 5
+        timings, statuses = [], []
+        for _ in range(10):
+            started = time.monotonic()
+            statuses.append(running.get(timeout=15))
+            timings.append(time.monotonic() - started)
         ready = running.get("/readyz", timeout=15)
     finally:
         os.kill(pid, signal.SIGCONT)
-    assert statuses == [200] * 5 and ready == 503
+    assert statuses == [200] * 10 and ready == 503
     assert running.get("/readyz") == 200
-    print(f"\n[chaos] Redis frozen (SIGSTOP): 5/5 pages 200, {slow:.2f} s each; /readyz 503")
+    print(
+        f"\n[chaos] Redis frozen (SIGSTOP): 10/10 pages 200 in {sum(timings):.1f} s "
+        f"(slowest {max(timings):.1f} s: one socket timeout, then no cache); /readyz 503"
+    )
 
 
 def test_postgres_killed_gives_503_never_500_and_comes_back(up, var_dir):

@@ -60,3 +60,12 @@ def test_a_reachable_redis_behaves_like_djangos_backend():
         assert cache.incr("k") == 2 and cache.get("k") == 2
     finally:
         cache.delete("k")
+
+
+def test_every_thread_of_a_process_learns_the_outage_at_once():
+    """Django gives each thread its own cache object (runserver: one thread per request): a
+    hanging Redis must cost one timeout per process, not one per request."""
+    first = dead_cache()
+    second = ResilientRedisCache(first._servers[0], {"KEY_PREFIX": "t"})
+    first.get("k")
+    assert second.is_reachable() is False
