@@ -69,7 +69,7 @@ def test_admin_invites_each_role_and_the_invitation_is_the_one_time_link(
         assert partner.role == Role.PARTNER and not partner.has_usable_password()
         assert list(
             PartnerMembership.objects.filter(user=partner).values_list("structure__name", flat=True)
-        ) == ["Club de boxe"]  # noqa: E501
+        ) == ["Club de boxe"]
         actions = set(StaffAuditEntry.objects.values_list("action", "object_label"))
     assert ("member.invite", "asso@grigny.test") in actions
     # The link is the accounts app's one-time invitation: choose a password, signed in.
@@ -191,7 +191,7 @@ def test_the_last_admin_cannot_leave_nor_be_demoted(signed_in, api_for, grigny):
         admin_user.refresh_from_db()
         assert admin_user.role == Role.ADMIN and admin_user.is_active
     # With a second admin who can sign in, the first may step down.
-    _, other = signed_in(grigny, Role.ADMIN, email="adjointe@grigny.test")
+    signed_in(grigny, Role.ADMIN, email="adjointe@grigny.test")
     assert (
         api.patch(
             f"/api/v1/staff/members/{admin_user.pk}/", {"role": "editor"}, format="json"
