@@ -201,20 +201,20 @@ def _event_id(item: dict, line: bytes) -> uuid.UUID:
 
 
 def _parse(lines: list[bytes]) -> list[tuple[uuid.UUID, dict]]:
-    """(event id, item) for each line that reads as an event; a line that does not is
-    dropped with a warning (it would otherwise block the buffer for good)."""
+    """(event id, item) for each line that is an event. A line that is not JSON, or not one
+    of our kinds, is skipped; one with an unreadable time or user raises: the drain fails and
+    keeps the batch in the buffer (nothing is trimmed before its commit)."""
     items = []
     for line in lines:
         try:
             item = json.loads(line)
-            if not isinstance(item, dict) or item.get("k") not in _KINDS:
-                raise ValueError("not an event")
-            item["t"] = float(item["t"])
-            if "u" in item:
-                item["u"] = int(item["u"])
-        except (ValueError, TypeError, KeyError):
-            logger.warning("Dropping an unreadable analytics line: %r", line[:200])
+        except ValueError:
             continue
+        if not isinstance(item, dict) or item.get("k") not in _KINDS:
+            continue
+        item["t"] = float(item["t"])
+        if "u" in item:
+            item["u"] = int(item["u"])
         items.append((_event_id(item, line), item))
     return items
 
@@ -229,11 +229,7 @@ def _events(lines: list[bytes]) -> list[Event]:
     profiles = _snapshots(existing)
     events = []
     for uid, item in items:
-        try:
-            at = datetime.fromtimestamp(item["t"], tz=UTC)
-        except (ValueError, OverflowError, OSError):
-            logger.warning("Dropping an analytics event with an impossible time: %r", item["t"])
-            continue
+        at = datetime.fromtimestamp(item["t"], tz=UTC)
         snapshot: dict = {}
         if "u" in item:
             if item["u"] not in existing:  # erased meanwhile: keep nothing of them

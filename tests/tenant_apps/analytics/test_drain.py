@@ -119,7 +119,7 @@ def test_an_overlapping_drain_never_trims_what_it_did_not_store(
 
 def test_lines_buffered_before_ids_existed_are_stored_once(grigny):
     line = json.dumps({"k": "search", "t": 1767225600.5, "p": "a" * 32, "q": "velo", "n": 3})
-    junk = [b"{not json", json.dumps({"k": "view", "t": "hier"}).encode(), b"[1, 2]"]
+    junk = [b"{not json", json.dumps({"k": "nothing", "t": 1}).encode(), b"[1, 2]"]
     key = recording.buffer_key(grigny.schema_name)
     recording.redis_client().rpush(key, line, *junk)
     with in_city(grigny):
@@ -128,3 +128,18 @@ def test_lines_buffered_before_ids_existed_are_stored_once(grigny):
         assert recording.drain() == 0
         assert Event.objects.get().query == "velo"
     assert buffered(grigny) == []
+
+
+def test_a_line_with_an_unreadable_time_fails_the_drain_and_stays(grigny, hundred_views):
+    """Nothing of the batch is stored or trimmed; once the line is gone, all 100 are."""
+    key = recording.buffer_key(grigny.schema_name)
+    poisoned = json.dumps({"k": "view", "t": "hier", "p": "b" * 32})
+    recording.redis_client().rpush(key, poisoned)
+    with in_city(grigny), pytest.raises(ValueError):
+        recording.drain()
+    with in_city(grigny):
+        assert Event.objects.count() == 0
+    assert len(buffered(grigny)) == EVENTS + 1
+    recording.redis_client().lrem(key, 1, poisoned)
+    with in_city(grigny):
+        assert recording.drain() == EVENTS
