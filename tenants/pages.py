@@ -9,6 +9,7 @@ resolves the city once (404 on the platform's own host), checks who is asking, p
     @youth_page                     … signed in with a young person's account (else a 403 page)
     @staff_page(allow)              … signed in with a staff role `allow(user)` accepts (else 403)
     @any_host_page                  served on every host, the platform's too (sign-in, health)
+    @signed_in_any_host_page        … signed in (else the sign-in page, back here afterwards)
 
 API views get the same from the base classes of tenants/access.py. The `tenants.E001` system
 check (tenants/checks.py) reports any view of the city URL map that wears neither, so a new
@@ -153,6 +154,11 @@ def staff_page(allow: Predicate = is_city_staff, *, forbidden_template: str | No
 def any_host_page(view):
     """Served on every host, the platform's own included; `request.city` may be None."""
     return _guard(PageAccess("any_host", city_host=False))(view)
+
+
+def signed_in_any_host_page(view):
+    """Signed-in people of any role, on every host (their own account's settings)."""
+    return _guard(PageAccess("any_host", city_host=False, sign_in=True))(view)
 
 
 def city_object_or_404(request: HttpRequest, model_or_queryset, **lookup):

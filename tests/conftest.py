@@ -91,6 +91,23 @@ def _fresh_tenancy_state() -> Iterator[None]:
     candidate_cache.invalidate()
 
 
+@pytest.fixture(autouse=True)
+def _no_earlier_attempts() -> None:
+    """Each test starts with no lockout and no rate-limit count (the "limits" cache, on the
+    tests' Redis under this run's own prefix: settings/test.py)."""
+    from django.core.cache import caches
+    from kernel.redis_cache import UNREACHABLE
+
+    limits = caches["limits"]
+    try:
+        client = limits._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"*{limits.key_prefix}*", count=1000))
+        if keys:
+            client.delete(*keys)
+    except UNREACHABLE:  # a test that pointed the caches at a closed port (test_degraded)
+        pass
+
+
 def _city(slug: str) -> City:
     return City.objects.prefetch_related("domains").get(slug=slug)
 

@@ -9,7 +9,7 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import ApplicationError, from_django_validation_error
+from .errors import ApplicationError, RateLimited, from_django_validation_error
 
 DRF_MESSAGES = {
     "not_authenticated": "Authentification requise.",
@@ -17,10 +17,12 @@ DRF_MESSAGES = {
     "permission_denied": "Tu n'as pas accès à cette ressource.",
     "not_found": "Introuvable.",
     "method_not_allowed": "Méthode non autorisée.",
-    "throttled": "Trop de requêtes, réessaie dans un instant.",
     "parse_error": "Le corps de la requête n'est pas un JSON valide.",
     "unsupported_media_type": "Type de contenu non pris en charge.",
 }
+
+
+RATE_LIMITED_MESSAGE = "Trop de tentatives : réessaie dans quelques minutes."
 
 
 def _flatten(detail) -> dict[str, list[str]]:
@@ -38,6 +40,9 @@ def _flatten(detail) -> dict[str, list[str]]:
 
 def exception_handler(exc, context):
     """Turn every error into `{"error": {"code", "message", "fields"}}` with a 4xx status."""
+    if isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(exc.retry_after)}
+        return Response(exc.as_dict(), status=exc.status_code, headers=headers)
     if isinstance(exc, ApplicationError):
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
@@ -54,6 +59,9 @@ def exception_handler(exc, context):
     if isinstance(exc, drf_exceptions.ValidationError):
         fields = _flatten(exc.detail)
         code, message = "validation_error", "Certaines données sont invalides."
+    elif isinstance(exc, drf_exceptions.Throttled):  # DRF set Retry-After already
+        fields, code = {}, RateLimited.default_code
+        message = RATE_LIMITED_MESSAGE
     else:
         fields = {}
         code = exc.default_code

@@ -48,6 +48,18 @@ class PermissionDenied(ApplicationError):
     default_code = "permission_denied"
 
 
+class RateLimited(ApplicationError):
+    """Too many attempts from this client or on this account: try again in `retry_after`
+    seconds (sent as the Retry-After header)."""
+
+    status_code = 429
+    default_code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = max(1, int(retry_after))
+
+
 def from_django_validation_error(exc) -> ValidationFailed:
     """Convert django.core.exceptions.ValidationError into our error, keeping field messages."""
     if hasattr(exc, "message_dict"):

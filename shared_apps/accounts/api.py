@@ -19,6 +19,9 @@ class TokenCreateApi(AnyHostAPIView):
     class InputSerializer(serializers.Serializer):
         email = serializers.EmailField()
         password = serializers.CharField(trim_whitespace=False)
+        # Accounts with two-factor authentication (operators, city admins who turned it on):
+        # the app's 6-digit code, or one of the recovery codes.
+        otp = serializers.CharField(required=False, allow_blank=True, max_length=32)
 
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()
@@ -27,7 +30,8 @@ class TokenCreateApi(AnyHostAPIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        token = token_issue(**data.validated_data)
+        # Django's request: the lockout flags it, for axes' middleware to answer 429.
+        token = token_issue(request=request._request, **data.validated_data)
         return Response(self.OutputSerializer({"token": token}).data, status=status.HTTP_200_OK)
 
 

@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import hooks
+        from django.contrib.auth.signals import user_login_failed
+
+        from . import hooks, limits
 
         hooks.register()  # a new city's first admin and invitation (tenants.hooks)
+        user_login_failed.connect(limits.count_sign_in_failure, dispatch_uid="tremplin.limits")

@@ -1,10 +1,13 @@
 """What accounts adds to onboarding (tenants.hooks): the city's first admin, invited to choose
 a password with a one-time link (the command and the console show it; it is also mailed); and
-to city archives (tenants.portability): API tokens and invitations are never exported."""
+to city archives (tenants.portability): API tokens, invitations and second-factor secrets are
+never exported."""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tenants import hooks, portability
 from tenants.models import build_url
@@ -33,3 +36,8 @@ def register() -> None:
     # Last: the invitation goes out once everything else in the city exists.
     hooks.seed.register("accounts.first_admin", first_admin_seed, order=90)
     portability.never_export(ApiToken._meta.db_table, Invitation._meta.db_table)
+    # Second-factor secrets and recovery codes are ways in too: an imported city's staff
+    # set their authenticator app up again.
+    portability.never_export(
+        TOTPDevice._meta.db_table, StaticDevice._meta.db_table, StaticToken._meta.db_table
+    )

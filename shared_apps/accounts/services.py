@@ -11,9 +11,17 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
-from kernel.errors import Conflict, NotFound, ValidationFailed, from_django_validation_error
+from kernel.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    from_django_validation_error,
+)
 
+from . import limits, two_factor
 from .models import ApiToken, Invitation, Role, User, digest
 
 
@@ -56,8 +64,12 @@ def user_create(
     return user
 
 
+class EmailTaken(Conflict):
+    """The address already has an account in this schema."""
+
+
 def _email_taken() -> Conflict:
-    return Conflict(
+    return EmailTaken(
         "Un compte existe déjà avec cette adresse.", fields={"email": ["Déjà utilisée."]}
     )
 
@@ -179,12 +191,38 @@ def _sessions_of(user: User):
     return Session.objects.filter(pk__in=ids)
 
 
-def token_issue(*, email: str, password: str) -> str:
-    """Check credentials in the current schema and return a new bearer token in clear."""
-    user = authenticate(username=_normalize_email(email), password=password or "")
+def token_issue(*, request: HttpRequest, email: str, password: str, otp: str = "") -> str:
+    """Check credentials in the current schema, and the second factor of an account that has
+    one, and return a new bearer token in clear.
+
+    request: the HTTP request (not DRF's), for the lockout and the limits per client.
+    """
+    email = _normalize_email(email)
+    limits.limit_hit(request, limits.SIGN_IN_CLIENT)
+    limits.limit_check(request, limits.SIGN_IN_ACCOUNT_FAILURES, account=email)
+    user = authenticate(request, username=email, password=password or "")
     if user is None or not user.is_active:
         raise ValidationFailed("E-mail ou mot de passe incorrect.", code="invalid_credentials")
+    if two_factor.two_factor_needed(user):
+        _second_factor_check(request, user=user, otp=otp)
     return token_create(user=user)
+
+
+def _second_factor_check(request: HttpRequest, *, user: User, otp: str) -> None:
+    if not two_factor.two_factor_enabled(user):
+        raise PermissionDenied(
+            "Active d'abord la double authentification : connecte-toi sur le site, qui te "
+            "guide, puis demande un jeton avec le code de ton application.",
+            code="two_factor_setup_required",
+        )
+    if not (otp or "").strip():
+        message = "Saisis le code à 6 chiffres de ton application d'authentification."
+        raise ValidationFailed(message, code="otp_required", fields={"otp": [message]})
+    limits.limit_hit(request, limits.TWO_FACTOR_CLIENT)
+    limits.limit_hit(request, limits.TWO_FACTOR_ACCOUNT, account=user.email)
+    if two_factor.two_factor_verify(user=user, code=otp) is None:
+        message = two_factor.WRONG_CODE
+        raise ValidationFailed(message, code="wrong_code", fields={"otp": [message]})
 
 
 def token_create(*, user: User) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth import logout
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from shared_apps.accounts import limits
 from shared_apps.accounts.services import token_create
 from tenants.access import CityAPIView, OnCityHost
 
@@ -30,12 +33,17 @@ from .services import (
     profile_ensure,
     profile_update,
     verification_resend,
-    youth_signup,
+    youth_signup_request,
 )
 
 
 class SignupApi(CityAPIView):
-    """Open a young person's account on this city (15 or older)."""
+    """Open a young person's account on this city (15 or older).
+
+    An address that already has an account gets the same 201 and body (its token opens
+    nothing) and its owner a mail saying so: the answer never tells whether an address is
+    known here.
+    """
 
     throttle_scope = "auth"
     authentication_classes: list = []
@@ -57,12 +65,16 @@ class SignupApi(CityAPIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = youth_signup(**data.validated_data)
+        email = data.validated_data["email"]
+        limits.limit_hit(request, limits.SIGN_UP_CLIENT)
+        limits.limit_hit(request, limits.SIGN_UP_ACCOUNT, account=email)
+        user = youth_signup_request(**data.validated_data)
         body = {
-            "email": user.email,
-            "display_name": user.display_name,
+            "email": email.strip().lower(),
+            "display_name": (data.validated_data.get("display_name") or "").strip(),
             "email_verified": False,
-            "token": token_create(user=user),
+            # A known address: a token like any other, stored nowhere.
+            "token": token_create(user=user) if user else secrets.token_urlsafe(32),
         }
         return Response(self.OutputSerializer(body).data, status=status.HTTP_201_CREATED)
 
@@ -75,6 +87,7 @@ class VerifyEmailApi(CityAPIView):
 
     @extend_schema(request=InputSerializer, responses={204: None}, tags=["youth"])
     def post(self, request):
+        limits.limit_hit(request, limits.VERIFY_EMAIL_CLIENT)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         email_verify(token=data.validated_data["token"])
@@ -91,6 +104,8 @@ class ResendVerificationApi(MeAPIView):
 
     @extend_schema(request=None, responses={200: OutputSerializer}, tags=["youth"])
     def post(self, request):
+        limits.limit_hit(request, limits.VERIFY_EMAIL_RESEND_CLIENT)
+        limits.limit_hit(request, limits.VERIFY_EMAIL_RESEND_ACCOUNT, account=request.user.email)
         return Response({"sent": verification_resend(user=request.user)})
 
 

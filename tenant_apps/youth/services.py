@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -24,7 +25,7 @@ from kernel.errors import (
 
 from shared_apps.accounts.models import Role, User
 from shared_apps.accounts.passwords import password_errors
-from shared_apps.accounts.services import user_create
+from shared_apps.accounts.services import EmailTaken, user_create
 from shared_apps.geo.communes import commune_get
 from shared_apps.geo.qpv import qpv_for_commune
 
@@ -143,6 +144,55 @@ def youth_signup(
     consent_give(user=user, kind=ConsentKind.TERMS)
     transaction.on_commit(lambda: verification_email_send(user_id=user.pk))
     return user
+
+
+def youth_signup_request(
+    *,
+    email: str,
+    password: str,
+    birth_date: date | None,
+    accept_terms: bool,
+    display_name: str = "",
+) -> User | None:
+    """A sign-up from the form or the API, answered the same whether or not the address
+    already has an account here: the new account, or None when it had one (its owner is then
+    mailed what happened). Invalid input is refused as by youth_signup, for both alike."""
+    try:
+        return youth_signup(
+            email=email,
+            password=password,
+            birth_date=birth_date,
+            accept_terms=accept_terms,
+            display_name=display_name,
+        )
+    except EmailTaken:  # seen before the insert, or by it when two arrive at once
+        # The hashing a new account costs, so the time taken tells nothing either.
+        make_password(password)
+        address = (email or "").strip().lower()
+        transaction.on_commit(lambda: signup_existing_email_send(email=address))
+        return None
+
+
+def signup_existing_email_send(*, email: str) -> None:
+    """Tell an account's owner that someone tried to sign up again with their address."""
+    from tenants.models import build_url
+
+    city = connection.tenant
+    send_mail(
+        subject=f"Ton compte Tremplin {city.name}",
+        message=(
+            "Salut,\n\n"
+            f"Quelqu'un (toi, peut-être) a voulu créer un compte Tremplin {city.name} avec "
+            "cette adresse e-mail. Tu as déjà un compte avec elle : aucun autre n'a été créé.\n\n"
+            f"Si c'était toi, connecte-toi : {build_url(city.primary_host, '/connexion/')}\n"
+            "Mot de passe oublié ? Choisis-en un nouveau : "
+            f"{build_url(city.primary_host, '/mot-de-passe/oublie/')}\n\n"
+            "Si ce n'était pas toi, ignore ce message : ton compte ne change pas.\n\n"
+            f"L'équipe Tremplin {city.name}"
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
 
 
 def verification_token(*, user: User) -> str:

@@ -7,12 +7,14 @@ import json
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from kernel.errors import ApplicationError
 from kernel.forms import add_application_error
 
+from shared_apps.accounts import limits
 from tenant_apps.catalogue.themes import theme_labels
 from tenants.pages import city_page, redirect_back, youth_page
 
@@ -35,7 +37,7 @@ from .services import (
     profile_ensure,
     profile_update,
     verification_resend,
-    youth_signup,
+    youth_signup_request,
 )
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -49,17 +51,25 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         newsletter = data.pop("newsletter")
+        limits.limit_hit(request, limits.SIGN_UP_CLIENT)
+        limits.limit_hit(request, limits.SIGN_UP_ACCOUNT, account=data["email"])
         try:
-            user = youth_signup(**data)
+            user = youth_signup_request(**data)
         except TooYoung:
             return render(request, "youth/too_young.html", {"min_age": MIN_AGE})
         except ApplicationError as exc:
             add_application_error(form, exc)
         else:
-            if newsletter:
-                consent_give(user=user, kind=ConsentKind.NEWSLETTER)
-            profile_adopt_session_answers(user=user, session=request.session)
-            login(request, user, backend=BACKEND)
+            if user is None:
+                # The address had an account (its owner is mailed): the same answer as for a
+                # new one, new session and CSRF cookies included, but nobody is signed in.
+                request.session.cycle_key()
+                rotate_token(request)
+            else:
+                if newsletter:
+                    consent_give(user=user, kind=ConsentKind.NEWSLETTER)
+                profile_adopt_session_answers(user=user, session=request.session)
+                login(request, user, backend=BACKEND)
             messages.success(
                 request,
                 _(
@@ -74,6 +84,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @city_page
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    limits.limit_hit(request, limits.VERIFY_EMAIL_CLIENT)
     try:
         email_verify(token=token)
     except ApplicationError as exc:
@@ -85,6 +96,8 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @youth_page
 def resend_verification(request: HttpRequest) -> HttpResponse:
+    limits.limit_hit(request, limits.VERIFY_EMAIL_RESEND_CLIENT)
+    limits.limit_hit(request, limits.VERIFY_EMAIL_RESEND_ACCOUNT, account=request.user.email)
     if verification_resend(user=request.user):
         messages.success(request, _("C'est reparti : regarde ta boîte e-mail (et tes spams)."))
     else:

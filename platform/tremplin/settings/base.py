@@ -41,19 +41,29 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI assets from PyPI, served locally
     "tremplin",
     "shared_apps.accounts",
+    # Second factor: TOTP devices and recovery codes, next to the users (public and cities).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Lockouts (settings/auth.py); its cache handler keeps no rows, its tables stay empty.
+    "axes",
     "shared_apps.geo",
     "shared_apps.console",
     "shared_apps.billing",
     "shared_apps.national",
     "shared_apps.fleet",
 ]
-# Apps whose tables live in every city's schema. accounts, auth and sessions are in both lists:
-# operators live in public, each city's staff and young people in that city's schema.
+# Apps whose tables live in every city's schema. accounts, auth, sessions and the second factor
+# are in both lists: operators live in public, each city's staff and young people in that
+# city's schema.
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
     "shared_apps.accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tenant_apps.audit",
     "tenant_apps.branding",
     "tenant_apps.features",
@@ -80,10 +90,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # A session that owes a second factor and has not given it is signed out.
+    "shared_apps.accounts.middleware.TwoFactorMiddleware",
     # A suspended city: maintenance page for youth, read-only for staff (tenants/lifecycle.py).
     "tenants.middleware.SuspendedCityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A credential path past its rate limit: the French 429 page (settings/auth.py).
+    "shared_apps.accounts.middleware.RateLimitedMiddleware",
+    # Last: turns a sign-in refused by a lockout into the 429 page or JSON (settings/auth.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tremplin.urls_tenant"
@@ -153,6 +171,16 @@ CACHES = {
         "KEY_PREFIX": "tremplin",
         "OPTIONS": REDIS_CACHE_OPTIONS,
     },
+    # Lockout and rate-limit counters (settings/auth.py), per schema like "default" but apart
+    # from it: emptying a city's cache never lifts a lockout.
+    "limits": {
+        "BACKEND": "kernel.redis_cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "tremplin-limits",
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        "OPTIONS": REDIS_CACHE_OPTIONS,
+    },
 }
 
 # AUTHENTICATION
@@ -194,6 +222,15 @@ STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "var" / "static"
 # no proxy does when TREMPLIN_SERVE_MEDIA is on (tremplin.views.media, same headers).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+TREMPLIN_SERVE_MEDIA = env_bool("TREMPLIN_SERVE_MEDIA", DEBUG)
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Files readable by the proxy's user, folders too; never executable.
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # E-MAIL
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -219,21 +256,15 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"auth": "30/minute"},
+    # Throttles key on the client's address: REMOTE_ADDR, or the X-Forwarded-For entry our
+    # own proxies wrote, never one the client sent (settings/auth.py; production.py too).
+    "NUM_PROXIES": env_int("TREMPLIN_TRUSTED_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tremplin API",
     "DESCRIPTION": "Guichet unique jeunesse: operator API on the base domain, city API on "
     "<slug>.<base-domain>. Bearer tokens are valid only on the host that issued them.",
     "VERSION": "1.0.0",
-TREMPLIN_SERVE_MEDIA = env_bool("TREMPLIN_SERVE_MEDIA", DEBUG)
-STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        # Files readable by the proxy's user, folders too; never executable.
-        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
-    },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -251,6 +282,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+from .auth import *  # noqa: E402,F403
 from .celery import *  # noqa: E402,F403
 from .sentry import *  # noqa: E402,F403
 from .stripe import *  # noqa: E402,F403

@@ -37,3 +37,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+
+# CLIENT ADDRESS: one proxy (Caddy, or the Kubernetes ingress) stands in front of the web port
+# in the shipped deployments; set TREMPLIN_TRUSTED_PROXIES to how many really do.
+TREMPLIN_TRUSTED_PROXIES = env_int("TREMPLIN_TRUSTED_PROXIES", 1)
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": TREMPLIN_TRUSTED_PROXIES}  # noqa: F405

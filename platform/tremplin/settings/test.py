@@ -27,6 +27,12 @@ CACHES = {
     }
     for alias, options in CACHES.items()
 }
+# Lockout and rate-limit counters under a prefix of their own: tests/conftest.py empties them
+# before each test, so one test's sign-ins never count against the next one's.
+CACHES["limits"]["KEY_PREFIX"] = f"tremplin-test-{TEST_RUN_ID}-limits"
+# Console tests sign operators in with force_login, which gives no second factor;
+# tests/shared_apps/accounts/test_two_factor.py switches the requirement on.
+TREMPLIN_OPERATOR_2FA = False
 CELERY_BROKER_URL = TEST_REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = f"tests-{TEST_RUN_ID}"
 # The test worker starts fast; the few tests that compute amounts load OpenFisca when they do.

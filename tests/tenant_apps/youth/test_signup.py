@@ -125,12 +125,62 @@ def test_weak_password_messages_speak_to_the_young_person(api_for, grigny):
     assert response.json()["error"]["fields"]["password"][0].startswith("Ton mot de passe")
 
 
-def test_an_address_already_used_is_a_conflict(api_for, grigny):
-    assert api_for(grigny).post("/api/v1/auth/signup/", body(), format="json").status_code == 201
-    again = api_for(grigny).post(
-        "/api/v1/auth/signup/", body(email="LEA@exemple.fr"), format="json"
-    )
-    assert again.status_code == 409
+def test_an_address_already_used_answers_like_a_new_one_and_mails_its_owner(
+    api_for, grigny, django_capture_on_commit_callbacks
+):
+    """No account enumeration: the same 201 and body; the owner learns it by mail."""
+    first = api_for(grigny).post("/api/v1/auth/signup/", body(), format="json")
+    assert first.status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        again = api_for(grigny).post(
+            "/api/v1/auth/signup/",
+            body(email="LEA@exemple.fr", password="un autre mot de passe"),
+            format="json",
+        )
+    assert again.status_code == 201
+    assert again.json().keys() == first.json().keys()
+    assert again.json()["email"] == "lea@exemple.fr" and again.json()["email_verified"] is False
+    assert len(again.json()["token"]) == len(first.json()["token"])
+    assert "existe" not in again.content.decode()
+    # The token opens nothing; the account and its password are untouched.
+    assert api_for(grigny, again.json()["token"]).get("/api/v1/auth/me/").status_code == 401
+    with in_city(grigny):
+        assert User.objects.filter(email="lea@exemple.fr").count() == 1
+        assert User.objects.get(email="lea@exemple.fr").check_password(PASSWORD)
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["lea@exemple.fr"]
+    text = mail.outbox[0].body
+    assert "Tu as déjà un compte" in text and "aucun autre n'a été créé" in text
+    assert "http://grigny.localhost:8000/connexion/" in text
+    assert "http://grigny.localhost:8000/mot-de-passe/oublie/" in text
+
+
+def test_the_signup_page_answers_a_known_address_like_a_new_one(
+    client_for, grigny, make_user, django_capture_on_commit_callbacks
+):
+    make_user(grigny, "lea@grigny.test")
+
+    def submit(email: str):
+        client = client_for(grigny)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/inscription/",
+                {
+                    "email": email,
+                    "password": PASSWORD,
+                    "accept_terms": "on",
+                    "birth_date": years_ago(19).isoformat(),
+                },
+            )
+        return client, response
+
+    new_client, new = submit("nouveau@grigny.test")
+    known_client, known = submit("LEA@grigny.test")
+    assert (known.status_code, known["Location"]) == (new.status_code, new["Location"])
+    assert set(known.cookies) == set(new.cookies)  # new session, new CSRF token, the message
+    assert new_client.get("/mon-compte/").status_code == 200
+    assert known_client.get("/mon-compte/").status_code == 302  # nobody signed in
+    assert [m.to for m in mail.outbox] == [["nouveau@grigny.test"], ["lea@grigny.test"]]
+    assert "Tu as déjà un compte" in mail.outbox[1].body
 
 
 def test_signup_is_a_city_host_thing(api_for, public_host):
