@@ -42,3 +42,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 # in the shipped deployments; set TREMPLIN_TRUSTED_PROXIES to how many really do.
 TREMPLIN_TRUSTED_PROXIES = env_int("TREMPLIN_TRUSTED_PROXIES", 1)
 REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": TREMPLIN_TRUSTED_PROXIES}  # noqa: F405
+
+# STRIPE: with billing on, webhooks must be verified; without their secret, anyone could post
+# a `past_due` event and suspend a city.
+if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET.strip():  # noqa: F405
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not: set the webhook's "
+        "signing secret (whsec_…), or unset STRIPE_SECRET_KEY to turn billing off."
+    )
