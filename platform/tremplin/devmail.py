@@ -11,7 +11,7 @@ import email
 import email.policy
 import mailbox
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -60,6 +60,8 @@ def _parse(key: str, raw: bytes) -> Mail:
         date = parsedate_to_datetime(str(message["Date"])) if message["Date"] else None
     except (TypeError, ValueError):
         date = None
+    if date is not None and date.tzinfo is None:  # "-0000", what Django writes: UTC
+        date = date.replace(tzinfo=UTC)
     return Mail(
         key=key,
         sender=str(message["From"] or ""),

@@ -10,6 +10,7 @@ This module must not import Django (it only needs the standard library and aiosm
 
 from __future__ import annotations
 
+import logging
 import mailbox
 import socket
 from pathlib import Path
@@ -49,6 +50,8 @@ class MailSink:
         self._running = False
 
     def start(self) -> MailSink:
+        # aiosmtpd logs every SMTP command at INFO: the mailbox page is where mails are read.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self._controller.start()
         self._running = True
         return self

@@ -1,160 +1,310 @@
-"""Demo catalogue content, written for Tremplin (no third-party prose). Idempotent: rows are
-upserted by (source="demo", external_id)."""
+"""Demo catalogue of a city, drawn from demo_library.py: its structures at real places of the
+commune and the offers they publish, dated relative to today and in season.
+
+Places come from the references: the city centre and the priority neighbourhoods of the
+commune (QPV centroids, shared_apps.geo), each structure a small deterministic offset away, so
+no two share a point. Everything is seeded by the city's slug: the same city gets the same
+catalogue, two cities different ones. Idempotent: rows are upserted by (source="demo",
+external_id), and demo rows the library no longer yields (an offer out of season) are removed.
+"""
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
-from kernel.clock import local_now
+from django.utils import timezone
+from kernel.clock import local_today
 
+from shared_apps.geo.communes import commune_get
+from shared_apps.geo.qpv import qpv_for_commune
+
+from .demo_library import STRUCTURES, TEMPLATES, OfferTemplate, StructureKind
 from .importers.base import ImportReport, Upserter
-from .models import Offer, Structure
+from .models import Offer, OfferStatus, Structure
 
-DEMO_STRUCTURES = [
-    ("Mission locale", "mission_locale", "Emploi et formation des 16-25 ans."),
-    ("Point information jeunesse", "pij", "Infos, conseils et ordinateurs en accès libre."),
-    ("Club omnisports", "club", "Une vingtaine de sports, licences à prix réduit pour les jeunes."),
-    ("Service jeunesse de la ville", "service_municipal", "Projets, séjours et bourses jeunes."),
-    ("Centre social", "centre_social", "Soutien scolaire, ateliers et sorties en famille."),
-]  # fmt: skip
-KIND_IDEAS = {
-    "aide": [
-        ("Bourse permis de conduire", ["mobilite--preparer-un-permis"], 400),
-        ("Aide au BAFA", ["engagement", "se-former"], 250),
-        ("Coup de pouce premier logement", ["logement-hebergement"], 300),
-        ("Bourse projets jeunes", ["engagement", "citoyennete"], 800),
-        ("Aide à l'achat d'un ordinateur", ["numerique"], 200),
-        ("Pass sport jeunes", ["sport"], 50),
-        ("Aide aux transports", ["mobilite"], 100),
-    ],
-    "emploi": [
-        ("Job d'été animateur·rice", ["trouver-un-emploi", "loisirs"], None),
-        ("Agent·e d'accueil à la piscine", ["trouver-un-emploi", "sport"], None),
-        ("Équipier·ère en restauration", ["trouver-un-emploi"], None),
-        ("Apprenti·e aux espaces verts", ["trouver-un-emploi", "se-former"], None),
-        ("Livreur·se à vélo", ["trouver-un-emploi", "mobilite"], None),
-        ("Médiateur·rice numérique", ["trouver-un-emploi", "numerique"], None),
-    ],
-    "formation": [
-        ("Atelier CV et lettre de motivation", ["preparer-sa-candidature"], None),
-        ("Formation premiers secours (PSC1)", ["se-former", "sante"], None),
-        ("Initiation au code informatique", ["se-former", "numerique"], None),
-        ("Préparation au code de la route", ["mobilite--preparer-un-permis"], None),
-        ("Simulation d'entretien d'embauche", ["preparer-sa-candidature"], None),
-    ],
-    "evenement": [
-        ("Tournoi de futsal", ["sport"], None),
-        ("Scène ouverte rap et slam", ["culture"], None),
-        ("Forum jobs d'été", ["trouver-un-emploi"], None),
-        ("Soirée jeux vidéo", ["loisirs"], None),
-        ("Ciné plein air", ["culture", "loisirs"], None),
-        ("Chantier nature citoyen", ["engagement", "citoyennete"], None),
-    ],
-    "bon_plan": [
-        ("Places de concert à 5 €", ["culture"], None),
-        ("Réduction à la salle d'escalade", ["sport"], None),
-        ("Paniers solidaires étudiants", ["equipement-et-alimentation"], None),
-        ("Abonnement médiathèque gratuit", ["culture"], None),
-        ("Vélos en prêt pour l'été", ["mobilite"], None),
-    ],
-    "service": [
-        ("Permanence santé jeunes", ["sante"], None),
-        ("Écoute psychologique gratuite", ["sante--sante-mentale"], None),
-        ("Aide aux démarches administratives", ["difficultes-administratives-ou-juridiques"], None),
-        ("Accompagnement recherche de logement", ["logement-hebergement"], None),
-        ("Conseil en orientation", ["choisir-un-metier"], None),
-    ],
-}
-SUMMARIES = {
-    "aide": "Un coup de pouce financier de la ville pour t'aider dans ton projet.",
-    "emploi": "Un poste ouvert aux jeunes du quartier, sans expérience exigée.",
-    "formation": "Quelques séances en petit groupe pour apprendre concrètement.",
-    "evenement": "Viens comme tu es, seul·e ou avec tes potes : c'est gratuit.",
-    "bon_plan": "Un bon plan réservé aux jeunes de la ville, dans la limite des places.",
-    "service": "Sans rendez-vous ou sur rendez-vous, avec des pros qui t'écoutent.",
-}
+SOURCE = "demo"
+# Town halls of the demo cities (WGS84): the "centre-ville" of each. Other cities fall back on
+# the mean of their priority neighbourhoods' centroids.
 CENTRES = {"91286": (48.6536, 2.3930), "92036": (48.9256, 2.2955), "93053": (48.8917, 2.4594)}
-PER_KIND = 21
+# Structures stand this far (degrees, ~250 m) around their place at most.
+OFFSET = 0.0025
+# Dated offers start within this many days of their first possible day.
+SPREAD_DAYS = 45
+FIXTURE_AIDES = Path(__file__).resolve().parent / "data" / "demo_aides"
 
 
-def fields_dated(kind: str) -> bool:
-    return kind in ("evenement", "formation")
+@dataclass(frozen=True)
+class Place:
+    name: str  # "centre-ville" or a neighbourhood's label
+    latitude: float
+    longitude: float
+    is_qpv: bool
+
+    @property
+    def quartier(self) -> str:
+        return self.name if not self.is_qpv else f"quartier {self.name}"
 
 
-def _structures(city) -> list[Structure]:
-    upsert = Upserter(Structure, "demo", search=False)
-    report = ImportReport()
-    lat, lon = CENTRES.get(city.insee, (48.85, 2.35))
-    rng = random.Random(f"structures-{city.insee}")  # noqa: S311 - demo data
-    for index, (name, typology, description) in enumerate(DEMO_STRUCTURES):
-        upsert(report, name, f"structure-{index}", {
-            "name": f"{name} de {city.name}", "typology": typology, "description": description,
-            "address": f"{rng.randint(1, 80)} rue de la République, {city.name}",
-            "commune": city.name, "commune_insee": city.insee,
-            "postal_code": (city.postal_codes or [""])[0],
-            "latitude": round(lat + rng.uniform(-0.01, 0.01), 5),
-            "longitude": round(lon + rng.uniform(-0.01, 0.01), 5),
-            "opening_hours": "Du lundi au vendredi, 9 h à 12 h 30 et 13 h 30 à 18 h",
-            "phone": f"01 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} 00",
-            "places_available": rng.randint(0, 25),
-        })  # fmt: skip
-    return list(Structure.objects.filter(source="demo").order_by("external_id"))
+def _clean_label(label: str) -> str:
+    # The reference spells one neighbourhood of Gennevilliers with three l's.
+    return label.replace("lll", "ll")
+
+
+def city_places(insee: str) -> tuple[Place, list[Place]]:
+    """The centre of the commune and its own priority neighbourhoods (QPV lying in this
+    commune only: the centroid of one shared with neighbours may be outside it)."""
+    own = [q for q in qpv_for_commune(insee) if q.communes == (insee,)]
+    qpvs = [Place(_clean_label(q.label), q.lat, q.lon, True) for q in own]
+    if insee in CENTRES:
+        lat, lon = CENTRES[insee]
+    elif qpvs:
+        lat = sum(p.latitude for p in qpvs) / len(qpvs)
+        lon = sum(p.longitude for p in qpvs) / len(qpvs)
+    else:
+        lat, lon = 46.6, 2.4  # somewhere in France: no reference gives this commune a point
+    return Place("centre-ville", lat, lon, False), qpvs
+
+
+def _place_of(kind: StructureKind, centre: Place, qpvs: list[Place]) -> Place:
+    if kind.place == "centre" or not qpvs:
+        return centre
+    return qpvs[int(kind.place.split(":")[1]) % len(qpvs)]
+
+
+@dataclass(frozen=True)
+class SeededStructure:
+    kind: StructureKind
+    place: Place
+    row: Structure
+    at: str  # "à la médiathèque de Grigny"
+
+
+def _names(text: str, *, city, place: Place) -> str:
+    return text.format(ville=city.name, quartier=place.quartier)
+
+
+def structures_seed(city, report: ImportReport) -> dict[str, SeededStructure]:
+    """The city's structures, each at its own point; key → structure."""
+    centre, qpvs = city_places(city.insee)
+    commune = commune_get(city.insee)
+    postcode = (commune.postal_codes[0] if commune and commune.postal_codes else "") or (
+        (city.postal_codes or [""])[0]
+    )
+    rng = random.Random(f"structures:{city.slug}")  # noqa: S311 - demo data
+    upsert = Upserter(Structure, SOURCE, search=False)
+    seeded = {}
+    for kind in STRUCTURES:
+        place = _place_of(kind, centre, qpvs)
+        where = "Centre-ville" if not place.is_qpv else f"Quartier {place.name}"
+        fields = {
+            "name": _names(kind.name, city=city, place=place),
+            "typology": kind.typology,
+            "description": kind.description,
+            "address": f"{where}, {postcode} {city.name}".strip(),
+            "commune": city.name,
+            "commune_insee": city.insee,
+            "postal_code": postcode,
+            "latitude": round(place.latitude + rng.uniform(-OFFSET, OFFSET), 5),
+            "longitude": round(place.longitude + rng.uniform(-OFFSET, OFFSET), 5),
+            "opening_hours": kind.hours,
+            "email": f"{kind.key}@{city.slug}.demo",
+            "places_available": rng.choice([None, 0, 3, 8, 15]),
+        }
+        upsert(report, fields["name"], kind.key, fields)
+        row = Structure.objects.get(source=SOURCE, external_id=kind.key)
+        at = _names(kind.at, city=city, place=place)
+        seeded[kind.key] = SeededStructure(kind, place, row, at)
+    return seeded
+
+
+def in_season(template: OfferTemplate, month: int) -> bool:
+    return template.months is None or month in template.months
+
+
+def _start(template: OfferTemplate, rng: random.Random, today: date) -> datetime:
+    """A day in the template's season and weekdays, from the day after tomorrow on."""
+    days = [
+        day
+        for day in (today + timedelta(days=n) for n in range(2, 367))
+        if in_season(template, day.month) and day.weekday() in template.days
+    ]
+    if not days:  # no weekday of the season in a year (cannot happen with the library)
+        days = [today + timedelta(days=7)]
+    window = [d for d in days if d <= days[0] + timedelta(days=SPREAD_DAYS)]
+    day = rng.choice(window)
+    return timezone.make_aware(datetime.combine(day, time(template.hour)))
+
+
+def offer_fields(
+    template: OfferTemplate,
+    host: SeededStructure,
+    *,
+    city,
+    rng: random.Random,
+    today: date,
+    keep_start: datetime | None = None,
+) -> dict:
+    """The fields of the offer `template` makes at `host` (the rng draws its date, unless
+    `keep_start`: the date it already has)."""
+    place = host.place
+    title = template.title.format(ville=city.name, quartier=place.quartier, lieu=host.at)
+    fields = {
+        "kind": template.kind,
+        "title": title[:200],
+        "summary": template.summary,
+        "body": template.body,
+        "themes": list(template.themes),
+        "structure": host.row,
+        "status": OfferStatus.PUBLISHED,
+        "age_min": template.age[0],
+        "age_max": template.age[1],
+        "situations": list(template.situations),
+        "qpv_priority": template.qpv_priority,
+        "address": host.row.address,
+        "commune_insee": city.insee,
+        "postal_code": host.row.postal_code,
+        "latitude": host.row.latitude,
+        "longitude": host.row.longitude,
+        "is_free": template.price is None,
+        "price_eur": Decimal(template.price) if template.price is not None else None,
+        "capacity": template.capacity,
+        "contact_email": host.row.email,
+        "starts_at": None,
+        "ends_at": None,
+        "apply_by": None,
+        "amount_value": Decimal(template.amount) if template.amount else None,
+        "amount_unit": "€" if template.amount else "",
+        "periodicity": template.periodicity,
+        "institution_name": f"Ville de {city.name}" if template.kind == "aide" else "",
+        "institution_type": "commune" if template.kind == "aide" else "",
+        "apply_place": f"À l'accueil : {host.row.name}" if template.kind == "aide" else "",
+    }
+    if template.kind in ("evenement", "formation"):
+        starts = _start(template, rng, today)
+        if keep_start is not None:
+            starts = timezone.localtime(keep_start)  # as drawn: the same fingerprint
+        fields["starts_at"] = starts
+        fields["ends_at"] = starts + timedelta(minutes=template.minutes)
+    if template.apply_within:
+        fields["apply_by"] = today + timedelta(days=template.apply_within)
+    return fields
 
 
 def catalogue_demo_seed(city) -> ImportReport:
-    """At least 21 published local offers of every kind, 5 structures, events in the coming
-    weeks; varied per city (seeded by its INSEE code). Runs in the city's schema."""
-    structures = _structures(city)
-    rng = random.Random(city.insee)  # noqa: S311 - demo data
-    lat, lon = CENTRES.get(city.insee, (48.85, 2.35))
-    today = local_now().replace(hour=0, minute=0, second=0, microsecond=0)
-    upsert = Upserter(Offer, "demo")
+    """The city's demo structures and 20-odd published offers of every kind, in season,
+    events and trainings in the coming weeks and months. Runs in the city's schema."""
     report = ImportReport()
-    for kind, ideas in KIND_IDEAS.items():
-        for n in range(PER_KIND):
-            title, themes, amount = ideas[n % len(ideas)]
-            edition = n // len(ideas)
-            suffix = ["", " - quartier Nord", " - centre-ville", " - été"][edition % 4]
-            structure = structures[(n + len(kind)) % len(structures)]
-            starts = today + timedelta(days=rng.randint(2, 45), hours=rng.choice([10, 14, 18]))
-            fields = {
-                "kind": kind,
-                "title": f"{title}{suffix}",
-                "summary": SUMMARIES[kind],
-                "themes": themes,
-                "structure": structure,
-                "status": "published",
-                "age_min": rng.choice([None, 15, 16, 18]),
-                "age_max": rng.choice([None, 25, 29]),
-                "qpv_priority": rng.random() < 0.3,
-                "address": structure.address,
-                "commune_insee": city.insee,
-                "latitude": round(lat + rng.uniform(-0.02, 0.02), 5),
-                "longitude": round(lon + rng.uniform(-0.02, 0.02), 5),
-                "is_free": kind != "bon_plan" or rng.random() < 0.5,
-                "starts_at": starts if fields_dated(kind) else None,
-                "ends_at": starts + timedelta(hours=3)
-                if kind in ("evenement", "formation")
-                else None,
-                "amount_value": Decimal(amount) if amount else None,
-                "amount_unit": "€" if amount else "",
-                "periodicity": "ponctuelle" if amount else "",
-                "capacity": rng.choice([None, 12, 20, 40]) if kind != "aide" else None,
-            }
-            if not fields["is_free"]:
-                fields["price_eur"] = Decimal(rng.choice([3, 5, 8]))
-            upsert(report, f"{kind}-{n}", f"{kind}-{n}", fields)
+    hosts = structures_seed(city, report)
+    today = local_today()
+    rng = random.Random(f"offers:{city.slug}")  # noqa: S311 - demo data
+    records: dict[str, dict] = {}
+    titles: set[str] = set()
+    # A dated offer seeded earlier keeps its date while it is still ahead and in season:
+    # starting the demo again does not move the events people registered to.
+    soon = timezone.now() + timedelta(days=1)
+    dated = dict(
+        Offer.objects.filter(source=SOURCE, starts_at__gt=soon).values_list(
+            "external_id", "starts_at"
+        )
+    )
+    for template in TEMPLATES:
+        if template.kind not in ("evenement", "formation") and not in_season(template, today.month):
+            continue
+        for key in template.hosts:
+            external_id = f"{template.kind}:{template.key}:{key}"
+            start = dated.get(external_id)
+            if start is not None and not in_season(template, timezone.localtime(start).month):
+                start = None
+            fields = offer_fields(
+                template, hosts[key], city=city, rng=rng, today=today, keep_start=start
+            )
+            if fields["title"] in titles:  # two hosts in the same place: one offer is enough
+                continue
+            titles.add(fields["title"])
+            records[external_id] = fields
+    if Offer.objects.filter(source=SOURCE).exists():
+        upsert = Upserter(Offer, SOURCE)
+        for external_id, fields in records.items():
+            upsert(report, fields["title"], external_id, fields)
+    else:
+        _create_all(report, records)
+    Offer.objects.filter(source=SOURCE).exclude(external_id__in=set(records)).delete()
+    Structure.objects.filter(source=SOURCE).exclude(external_id__in=set(hosts)).delete()
     return report
 
 
-def national_demo_seed() -> ImportReport:
-    """The aides-jeunes corpus when ../shared/data exists, else our small fixture."""
-    from .importers.aides_jeunes import import_aides_jeunes
+def _create_all(report: ImportReport, records: dict[str, dict]) -> None:
+    """The first seeding: the same rows as the Upserter's (validated, searchable, with the
+    fingerprint it compares), in one insert instead of one savepoint each."""
+    from django.core.exceptions import ValidationError
 
-    shared = settings.BASE_DIR.parent / "shared/data/aides-jeunes/data/benefits/javascript"
-    fixture = Path(__file__).resolve().parent / "data" / "demo_aides"
-    return import_aides_jeunes(path=shared if shared.is_dir() else fixture)
+    from .importers.base import fingerprint, validation_message
+    from .services import offer_refresh_search
+
+    now, rows = timezone.now(), []
+    for external_id, fields in records.items():
+        offer = Offer(source=SOURCE, external_id=external_id, **fields)
+        offer.import_hash = fingerprint(fields)
+        offer.published_at = now
+        offer_refresh_search(offer)
+        try:
+            offer.full_clean(validate_unique=False)  # a fresh source: nothing to collide with
+        except ValidationError as exc:
+            report.reject(fields["title"], validation_message(exc))
+            continue
+        rows.append(offer)
+        report.count(fields["title"], "created")
+    Offer.objects.bulk_create(rows, batch_size=500)
+
+
+def template_of(offer: Offer) -> OfferTemplate | None:
+    """The library template a demo offer was made from (tests check seasons with it)."""
+    from .demo_library import TEMPLATES_BY_KEY
+
+    kind, key, *_host = [*offer.external_id.split(":"), "", ""]
+    return TEMPLATES_BY_KEY.get(f"{kind}:{key}")
+
+
+PAST_SOURCE = "demo-past"
+
+
+def past_events_seed(city, *, today: date) -> list[Offer]:
+    """Last year's editions of the city's events and trainings (archived once held), in
+    season, for the demo's history of registrations and attendance. Run once per city
+    (tremplin.demo seeds the history only for a city that has none)."""
+    hosts = structures_seed(city, ImportReport())
+    rng = random.Random(f"past:{city.slug}")  # noqa: S311 - demo data
+    rows = []
+    for template in TEMPLATES:
+        if template.kind not in ("evenement", "formation"):
+            continue
+        days = [
+            day
+            for day in (today - timedelta(days=n) for n in range(3, 365))
+            if in_season(template, day.month) and day.weekday() in template.days
+        ]
+        for key in template.hosts:
+            for day in sorted(rng.sample(days, min(len(days), rng.randint(1, 3)))):
+                fields = offer_fields(template, hosts[key], city=city, rng=rng, today=today)
+                starts = timezone.make_aware(datetime.combine(day, time(template.hour)))
+                fields.update(
+                    status=OfferStatus.ARCHIVED,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(minutes=template.minutes),
+                    published_at=starts - timedelta(days=rng.randint(14, 40)),
+                )
+                offer = Offer(
+                    source=PAST_SOURCE,
+                    external_id=f"{template.kind}:{template.key}:{key}:{day.isoformat()}",
+                    **fields,
+                )
+                rows.append(offer)
+    from .services import offer_refresh_search
+
+    for offer in rows:
+        offer_refresh_search(offer)
+    return Offer.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
