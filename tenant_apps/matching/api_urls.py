@@ -13,6 +13,18 @@ urlpatterns = [
         name="api-booking-cancel",
     ),
     path("me/inbox/", api.MyInboxApi.as_view(), name="api-my-inbox"),
+    path(
+        "me/notifications/",
+        api.MyNotificationSettingsApi.as_view(),
+        name="api-my-notifications",
+    ),
+    path("advisor/bookings/", api.AdvisorBookingsApi.as_view(), name="api-advisor-bookings"),
+    path("advisor/slots/", api.AdvisorSlotCreateApi.as_view(), name="api-advisor-slot-create"),
+    path(
+        "advisor/slots/<int:slot_id>/cancel/",
+        api.AdvisorSlotCancelApi.as_view(),
+        name="api-advisor-slot-cancel",
+    ),
     path("me/rights/", rights_api.MyRightsApi.as_view(), name="api-my-rights"),
     path(
         "me/rights/<str:offer_id>/claim/",

@@ -10,9 +10,10 @@ class MatchingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import (
+        from . import (  # noqa: F401
+            data_rights,  # bookings, inbox, claims in a person's export and erasure
             hooks,
-            signals,  # noqa: F401 - cached candidates follow catalogue changes
+            signals,  # cached candidates follow catalogue changes
         )
 
         hooks.register()  # a published offer is announced (catalogue.publication)

@@ -157,9 +157,24 @@ def advisors_demo_seed(*, city) -> list[Advisor]:
     return advisors
 
 
+def advisor_account_demo_link(*, city, advisors: list[Advisor]) -> Advisor | None:
+    """`conseiller@<slug>.demo` (seeded with the team) keeps the first advisor's agenda."""
+    account = User.objects.filter(email=f"conseiller@{city.slug}.demo").first()
+    if account is None:
+        return None
+    linked = Advisor.objects.filter(user=account).first()
+    if linked is not None:
+        return linked
+    advisor = next((a for a in advisors if a.kind == "advisor" and a.user_id is None), None)
+    if advisor is not None:
+        advisor.user = account
+        advisor.save(update_fields=["user"])
+    return advisor
+
+
 def matching_demo_seed(*, youth_email: str, city=None) -> None:
     if city is not None:
-        advisors_demo_seed(city=city)
+        advisor_account_demo_link(city=city, advisors=advisors_demo_seed(city=city))
     user = User.objects.filter(email=youth_email).first()
     if user is None:
         return

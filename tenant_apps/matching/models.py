@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
@@ -29,6 +30,16 @@ def advisor_photo_path(instance: Advisor, filename: str) -> str:
     return f"{connection.schema_name}/advisors/{uuid.uuid4().hex[:12]}.{extension}"
 
 
+def advisor_video_path(instance: Advisor, filename: str) -> str:
+    """The service names the file (mp4 or webm, from its bytes): nothing of the upload's name."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "mp4"
+    return f"{connection.schema_name}/advisors/video-{uuid.uuid4().hex[:12]}.{extension}"
+
+
+# A group slot holds at most this many people (a room, a workshop).
+SLOT_MAX_CAPACITY = 50
+
+
 class Advisor(models.Model):
     kind = models.CharField(_("type"), max_length=10, choices=AdvisorKind.choices)
     display_name = models.CharField(_("nom affiché"), max_length=80)
@@ -39,6 +50,20 @@ class Advisor(models.Model):
     photo = models.FileField(_("photo"), upload_to=advisor_photo_path, blank=True)
     # Says what the picture is when it is not a photograph of the person ("Illustration").
     photo_caption = models.CharField(_("légende de la photo"), max_length=120, blank=True)
+    video_file = models.FileField(
+        _("vidéo de présentation (fichier)"), upload_to=advisor_video_path, blank=True
+    )
+    # What the video says, for who cannot watch or hear it: required with any video.
+    video_text = models.TextField(_("la vidéo en quelques lignes"), max_length=3000, blank=True)
+    # The advisor's own account, when they sign in to their agenda (/staff/mon-agenda/).
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="advisor_profile",
+        verbose_name=_("compte"),
+    )
     topics = models.JSONField(_("sujets (thématiques)"), default=list, blank=True)
     freins = models.JSONField(_("freins sur lesquels il ou elle aide"), default=list, blank=True)
     languages = models.JSONField(_("langues"), default=list, blank=True)
@@ -53,12 +78,28 @@ class Advisor(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def clean(self) -> None:
+        if (self.video_url or self.video_file) and not self.video_text.strip():
+            raise ValidationError(
+                {"video_text": _("Dis en quelques lignes ce que raconte la vidéo.")}
+            )
+
+    @property
+    def has_video(self) -> bool:
+        return bool(self.video_url or self.video_file)
+
 
 class Slot(models.Model):
     advisor = models.ForeignKey(Advisor, on_delete=models.CASCADE, related_name="slots")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     format = models.CharField(max_length=12, choices=MeetingFormat.choices)
+    # How many people may book it: 1, except a group slot (format « collectif »).
+    capacity = models.PositiveSmallIntegerField(_("places"), default=1)
+    place = models.CharField(_("lieu (adresse)"), max_length=200, blank=True)
+    video_link = models.URLField(_("lien de visio"), max_length=300, blank=True)
+    canceled_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)  # the advisor's reminder, sent
 
     class Meta:
         ordering = ["starts_at"]
@@ -66,11 +107,26 @@ class Slot(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"
             ),
-            models.UniqueConstraint(fields=["advisor", "starts_at"], name="slot_unique_start"),
+            # A canceled slot leaves its time free for a new one.
+            models.UniqueConstraint(
+                fields=["advisor", "starts_at"],
+                condition=Q(canceled_at__isnull=True),
+                name="slot_unique_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1, capacity__lte=SLOT_MAX_CAPACITY)
+                & (Q(capacity=1) | Q(format=MeetingFormat.COLLECTIVE)),
+                name="slot_capacity_fits_format",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.advisor} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def where(self) -> str:
+        """The address young people go to: the slot's own, else the advisor's usual place."""
+        return self.place or self.advisor.location
 
 
 class Booking(models.Model):
@@ -84,17 +140,28 @@ class Booking(models.Model):
     # is the one of booking time: the advisor reads it even if the aid is later removed.
     about_offer_id = models.UUIDField(_("aide concernée"), null=True, blank=True)
     about_offer_title = models.CharField(_("titre de l'aide concernée"), max_length=200, blank=True)
+    # Which of the slot's places this booking holds (1 … capacity; always 1 when individual).
+    seat = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     canceled_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)  # the day-before reminder, sent
 
     class Meta:
         ordering = ["slot__starts_at"]
         constraints = [
-            # The database, not the code, guarantees one live booking per slot: two people
-            # clicking at the same instant cannot both get it.
+            # booking_create locks the slot row and counts; the database guarantees it too: a
+            # place is held by one live booking, so an individual slot (one place) by one person.
             models.UniqueConstraint(
-                fields=["slot"], condition=Q(canceled_at__isnull=True), name="booking_one_per_slot"
-            )
+                fields=["slot", "seat"],
+                condition=Q(canceled_at__isnull=True),
+                name="booking_one_per_seat",
+            ),
+            models.UniqueConstraint(
+                fields=["slot", "user"],
+                condition=Q(canceled_at__isnull=True),
+                name="booking_once_per_person",
+            ),
+            models.CheckConstraint(condition=Q(seat__gte=1), name="booking_seat_positive"),
         ]
 
     def __str__(self) -> str:
@@ -125,7 +192,9 @@ class InboxMessage(models.Model):
 
 
 class NotificationSettings(models.Model):
-    """A young person's choices: weekly digest e-mail, and the token of the unsubscribe link."""
+    """A young person's choices: the weekly digest (weekly or never), e-mails (yes or no: with
+    no, everything comes to the inbox only), push for the app later; and the token of the
+    digest's unsubscribe link."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
@@ -133,6 +202,9 @@ class NotificationSettings(models.Model):
     weekly_digest = models.BooleanField(
         _("recevoir le résumé de la semaine par e-mail"), default=False
     )
+    email_enabled = models.BooleanField(_("recevoir des e-mails"), default=True)
+    # Stored for the mobile app, which will send push notifications; nothing sends them yet.
+    push_enabled = models.BooleanField(_("notifications sur le téléphone"), default=False)
     unsubscribe_token = models.CharField(max_length=43, unique=True)
     last_digest_at = models.DateTimeField(null=True, blank=True)
 

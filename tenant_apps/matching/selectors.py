@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from shared_apps.accounts.models import User
 from tenant_apps.catalogue.selectors import OfferHit, offer_get_for_city
 
-from .models import Advisor, AdvisorKind, Booking, RightClaim, Slot
+from .models import Advisor, AdvisorKind, Booking, NotificationSettings, RightClaim, Slot
+
+LIVE = Q(bookings__canceled_at__isnull=True)
 
 
 def mentors_enabled() -> bool:
@@ -53,10 +56,17 @@ def advisor_suggestions(
     return [advisor for *_key, advisor in sorted(scored, key=lambda row: row[:2])][:limit]
 
 
+def slots_with_places(queryset: QuerySet[Slot]) -> QuerySet[Slot]:
+    """Each slot with `booked` (live bookings) and `places_left`."""
+    return queryset.annotate(booked=Count("bookings", filter=LIVE)).annotate(
+        places_left=F("capacity") - F("booked")
+    )
+
+
 def slots_free(*, advisor: Advisor) -> QuerySet[Slot]:
-    """Future slots nobody holds."""
-    taken = Booking.objects.filter(slot=OuterRef("pk"), canceled_at__isnull=True)
-    return advisor.slots.filter(starts_at__gt=timezone.now()).exclude(Exists(taken))
+    """Future, not canceled slots with a place left (a group slot until it is full)."""
+    upcoming = advisor.slots.filter(starts_at__gt=timezone.now(), canceled_at__isnull=True)
+    return slots_with_places(upcoming).filter(places_left__gt=0).order_by("starts_at")
 
 
 def bookings_for(*, user: User, upcoming_only: bool = False) -> QuerySet[Booking]:
@@ -80,3 +90,47 @@ def booking_aid(*, offer_id: object) -> OfferHit | None:
 def right_claimed(*, user: User, offer_id) -> bool:
     """This person said they asked for this aid (« J'ai fait ma demande »)."""
     return RightClaim.objects.filter(user=user, offer_id=offer_id).exists()
+
+
+# An advisor's agenda: only their own slots and bookings, whoever asks.
+
+
+def advisor_agenda(*, advisor: Advisor, past_days: int = 30) -> QuerySet[Slot]:
+    """The advisor's slots from `past_days` ago on, each with its live bookings
+    (`live_bookings`, with the young person) and its places."""
+    since = timezone.now() - timedelta(days=past_days)
+    live = Booking.objects.filter(canceled_at__isnull=True).select_related("user").order_by("seat")
+    return slots_with_places(
+        advisor.slots.filter(starts_at__gte=since)
+        .select_related("advisor")
+        .prefetch_related(Prefetch("bookings", queryset=live, to_attr="live_bookings"))
+    ).order_by("starts_at")
+
+
+def advisor_bookings(*, advisor: Advisor, upcoming_only: bool = False) -> QuerySet[Booking]:
+    """The bookings of this advisor's slots (never another advisor's), soonest first."""
+    bookings = Booking.objects.filter(slot__advisor=advisor).select_related("slot__advisor", "user")
+    if upcoming_only:
+        bookings = bookings.filter(canceled_at__isnull=True, slot__starts_at__gt=timezone.now())
+    return bookings.order_by("slot__starts_at", "seat", "pk")
+
+
+# Notification preferences (a person without a row has the defaults).
+
+
+def notification_prefs(*, user: User) -> dict[str, object]:
+    """{"digest": "weekly" | "never", "email": bool, "push": bool}."""
+    row = NotificationSettings.objects.filter(user=user).first()
+    if row is None:
+        row = NotificationSettings()
+    return {
+        "digest": "weekly" if row.weekly_digest else "never",
+        "email": row.email_enabled,
+        "push": row.push_enabled,
+    }
+
+
+def email_allowed(*, user: User) -> bool:
+    """Does this person accept e-mails (reminders, cancellations, digest)? Yes by default."""
+    refused = NotificationSettings.objects.filter(user=user, email_enabled=False).exists()
+    return not refused

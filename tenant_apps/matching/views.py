@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from kernel.errors import ApplicationError
 
-from tenants.pages import city_page, redirect_back, signed_in_page
+from tenants.pages import city_page, redirect_back, signed_in_page, youth_page
 
 from . import selectors, services
+from .forms import NotificationSettingsForm
 from .models import AdvisorKind
 
 UNKNOWN_AID = (
@@ -119,3 +120,19 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "matching/unsubscribe.html", {"error": exc.message}, status=404)
         return render(request, "matching/unsubscribe.html", {"done": True})
     return render(request, "matching/unsubscribe.html", {"token": token})
+
+
+@youth_page
+def notification_settings_view(request: HttpRequest) -> HttpResponse:
+    """My notification choices; the account page (/mon-compte/) embeds the same form."""
+    prefs = selectors.notification_prefs(user=request.user)
+    if request.method == "POST":
+        form = NotificationSettingsForm.for_prefs(prefs, request.POST)
+        if form.is_valid():
+            services.notification_settings_update(user=request.user, **form.service_arguments())
+            messages.success(request, "C'est noté : tes préférences de notification sont à jour.")
+            return redirect_back(request, "matching:notifications")
+        status = 400
+    else:
+        form, status = NotificationSettingsForm.for_prefs(prefs), 200
+    return render(request, "matching/notification_settings.html", {"form": form}, status=status)

@@ -43,6 +43,6 @@ def _erase(user) -> None:
     registrations_forget_user(user=user)
 
 
-register_export("saves", _saves)
-register_export("registrations", _registrations)
-register_erasure("portal", _erase)
+register_export("saves", _saves, tables=["portal.Save"])
+register_export("registrations", _registrations, tables=["portal.Registration"])
+register_erasure("portal", _erase, tables=["portal.Save", "portal.Registration"])

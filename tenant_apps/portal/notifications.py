@@ -1,4 +1,5 @@
-"""E-mails of the portal: a place freed up for you, and the reminder the day before."""
+"""E-mails of the portal: a place freed up for you, and the reminder the day before. A young
+person who said no to e-mails (tenant_apps.matching's preferences) gets them in the inbox."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.core.mail import EmailMessage
 from django.db import connection
 from django.utils import timezone
 
+from tenant_apps.matching.selectors import email_allowed
+from tenant_apps.matching.services import inbox_add
 from tenants.models import City, build_url
 
 from .models import Registration, RegistrationStatus
@@ -27,6 +30,8 @@ def send_promotion_email(*, registration_id: int) -> bool:
     if registration is None or registration.user is None:
         return False
     if registration.status != RegistrationStatus.REGISTERED:
+        return False
+    if not email_allowed(user=registration.user):  # the inbox already says it
         return False
     city: City = connection.tenant
     offer = registration.offer
@@ -67,6 +72,17 @@ def send_event_reminders(*, city: City, now: datetime | None = None) -> int:
     for registration in due:
         offer = registration.offer
         where = f"\nOù : {offer.address}" if offer.address else ""
+        if not email_allowed(user=registration.user):
+            inbox_add(
+                user=registration.user,
+                title=f"Demain : {offer.title}",
+                body=f"Petit rappel : tu es inscrit·e à « {offer.title} »"
+                f"{_when(offer.starts_at)}.{where}",
+                link=f"/offres/{offer.pk}/",
+            )
+            Registration.objects.filter(pk=registration.pk).update(reminded_at=now)
+            sent += 1
+            continue
         link = build_url(city.primary_host, f"/offres/{offer.pk}/")
         EmailMessage(
             subject=f"Demain : {offer.title}",

@@ -22,8 +22,10 @@ from tenant_apps.catalogue.models import Offer, OfferKind
 from tenant_apps.catalogue.permissions import can_publish, can_read, can_write, offers_visible_to
 from tenant_apps.matching.candidates import candidates_for_city
 from tenant_apps.matching.feed import feed_for
+from tenant_apps.matching.forms import NotificationSettingsForm
 from tenant_apps.matching.models import InboxMessage
 from tenant_apps.matching.profiles import SESSION_KEY, match_profile_for_request
+from tenant_apps.matching.selectors import notification_prefs
 from tenant_apps.youth.choices import Situation
 from tenant_apps.youth.selectors import neighbourhood_list, profile_as_dict, profile_get
 from tenants.pages import city_object_or_404, city_page, redirect_back, staff_page, youth_page
@@ -126,6 +128,7 @@ def inspiration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @youth_page
 def account(request: HttpRequest) -> HttpResponse:
+    prefs = notification_prefs(user=request.user)
     return render(
         request,
         "portal/account.html",
@@ -133,6 +136,9 @@ def account(request: HttpRequest) -> HttpResponse:
             "saves_count": len(selectors.saved_offer_ids(user=request.user)),
             "registrations_count": selectors.registrations_for(user=request.user).count(),
             "unread": InboxMessage.objects.filter(user=request.user, read_at__isnull=True).count(),
+            # Posted to matching's page, which comes back here.
+            "form": NotificationSettingsForm.for_prefs(prefs),
+            "back": request.path,
         },
     )
 

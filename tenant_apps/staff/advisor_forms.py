@@ -7,15 +7,17 @@ from datetime import datetime, timedelta
 from django import forms
 from django.utils import timezone
 
+from shared_apps.accounts.models import User
 from tenant_apps.catalogue.themes import theme_choices, theme_labels
 from tenant_apps.matching.models import Advisor, MeetingFormat
+from tenant_apps.matching.permissions import ADVISOR_ACCOUNT_ROLES
 from tenant_apps.youth.choices import Frein
 
 
 class AdvisorForm(forms.ModelForm):
     SERVICE_FIELDS = (
-        "kind", "display_name", "organisation", "job_title", "bio", "video_url", "topics",
-        "freins", "languages", "formats", "location",
+        "kind", "display_name", "organisation", "job_title", "bio", "video_url", "video_text",
+        "topics", "freins", "languages", "formats", "location",
     )  # fmt: skip
 
     topics = forms.MultipleChoiceField(
@@ -44,11 +46,25 @@ class AdvisorForm(forms.ModelForm):
         help_text="Facultatif. Une adresse qui commence par https://",
         error_messages={"invalid": "Saisis une adresse web complète (https://…)."},
     )
+    video_text = forms.CharField(
+        label="Ce que dit la vidéo (obligatoire avec une vidéo)",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Pour qui ne peut pas la regarder ou l'écouter : l'essentiel en quelques lignes.",
+    )
     languages = forms.CharField(
         label="Langues parlées",
         required=False,
         max_length=300,
         help_text="Séparées par des virgules, par exemple : français, anglais, arabe.",
+    )
+    account = forms.ModelChoiceField(
+        label="Compte (la personne tient son agenda dans « Mon agenda »)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Aucun compte relié",
+        help_text="Invite d'abord la personne avec le rôle conseiller·ère.",
     )
 
     class Meta:
@@ -81,8 +97,15 @@ class AdvisorForm(forms.ModelForm):
             if code not in known:
                 choices.append((code, labels.get(code, code)))
         self.fields["topics"].choices = choices
+        taken = Advisor.objects.exclude(pk=self.instance.pk).filter(user__isnull=False)
+        self.fields["account"].queryset = (
+            User.objects.filter(role__in=ADVISOR_ACCOUNT_ROLES, is_active=True)
+            .exclude(pk__in=taken.values("user_id"))
+            .order_by("email")
+        )
         if self.instance.pk and not self.is_bound:
             self.initial["languages"] = ", ".join(self.instance.languages or [])
+            self.initial["account"] = self.instance.user_id
 
     def clean_languages(self) -> list[str]:
         seen: list[str] = []

@@ -7,8 +7,11 @@ the audit log.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db import transaction
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +24,7 @@ from tenant_apps.catalogue.permissions import can_publish
 from tenant_apps.catalogue.themes import theme_labels
 from tenant_apps.matching import services
 from tenant_apps.matching.models import Advisor, Booking, MeetingFormat, Slot
+from tenant_apps.matching.selectors import slots_with_places
 from tenant_apps.youth.choices import Frein
 from tenants.pages import city_object_or_404, is_city_admin, staff_page
 
@@ -55,21 +59,15 @@ def _advisor_context(request: HttpRequest, **extra) -> dict:
 
 @staff_page(can_view_advisors)
 def advisor_list(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    upcoming = Q(slots__starts_at__gt=now)
-    advisors = Advisor.objects.annotate(
-        upcoming_slots=Count("slots", filter=upcoming, distinct=True),
-        upcoming_bookings=Count(
-            "slots__bookings",
-            filter=upcoming & Q(slots__bookings__canceled_at__isnull=True),
-            distinct=True,
-        ),
-    ).order_by("-is_active", "kind", "display_name")
-    rows = [
-        # One live booking per slot (a database constraint), so free = upcoming - booked.
-        (advisor, advisor.upcoming_slots - advisor.upcoming_bookings, advisor.upcoming_bookings)
-        for advisor in advisors
-    ]
+    upcoming = Slot.objects.filter(starts_at__gt=timezone.now(), canceled_at__isnull=True)
+    free: Counter[int] = Counter()
+    booked: Counter[int] = Counter()
+    # A group slot holds several bookings: free = slots with a place left.
+    for slot in slots_with_places(upcoming).values("advisor_id", "places_left", "booked"):
+        free[slot["advisor_id"]] += slot["places_left"] > 0
+        booked[slot["advisor_id"]] += slot["booked"]
+    advisors = Advisor.objects.order_by("-is_active", "kind", "display_name")
+    rows = [(advisor, free[advisor.pk], booked[advisor.pk]) for advisor in advisors]
     return render(request, "staff/advisor_list.html", _advisor_context(request, rows=rows))
 
 
@@ -89,7 +87,12 @@ def advisor_create(request: HttpRequest) -> HttpResponse:
     form = AdvisorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            advisor = services.advisor_create(by=request.user, **_fields(form))
+            with transaction.atomic():
+                advisor = services.advisor_create(by=request.user, **_fields(form))
+                if form.cleaned_data["account"] is not None:
+                    services.advisor_link_account(
+                        advisor=advisor, user=form.cleaned_data["account"], by=request.user
+                    )
         except ApplicationError as exc:
             _fail(request, exc)
             _show_service_errors(form, exc)
@@ -106,7 +109,11 @@ def advisor_edit(request: HttpRequest, advisor_id: int) -> HttpResponse:
     form = AdvisorForm(request.POST or None, instance=Advisor.objects.get(pk=advisor.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.advisor_update(advisor=advisor, by=request.user, fields=_fields(form))
+            with transaction.atomic():
+                services.advisor_update(advisor=advisor, by=request.user, fields=_fields(form))
+                services.advisor_link_account(
+                    advisor=advisor, user=form.cleaned_data["account"], by=request.user
+                )
         except ApplicationError as exc:
             _fail(request, exc)
             _show_service_errors(form, exc)
@@ -121,11 +128,12 @@ def advisor_edit(request: HttpRequest, advisor_id: int) -> HttpResponse:
 def _detail(request: HttpRequest, advisor: Advisor, *, slot_form: SlotForm | None = None):
     live = Booking.objects.filter(canceled_at__isnull=True).select_related("user")
     slots = (
-        Slot.objects.filter(advisor=advisor, starts_at__gt=timezone.now())
+        Slot.objects.filter(advisor=advisor, starts_at__gt=timezone.now(), canceled_at=None)
         .prefetch_related(Prefetch("bookings", queryset=live, to_attr="live_bookings"))
         .order_by("starts_at")
     )
-    rows = [(slot, slot.live_bookings[0] if slot.live_bookings else None) for slot in slots]
+    # One row per booking (a group slot has several), and one for a slot nobody booked yet.
+    rows = [(slot, booking) for slot in slots for booking in (slot.live_bookings or [None])]
     labels = theme_labels()
     formats = dict(MeetingFormat.choices)
     freins = dict(Frein.choices)

@@ -57,6 +57,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "tenant_apps.portal.tasks.send_event_reminders_everywhere",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Every morning: young people and advisors, of tomorrow's appointments (with the place).
+    "matching-booking-reminders": {
+        "task": "tenant_apps.matching.tasks.send_booking_reminders_everywhere",
+        "schedule": crontab(hour=9, minute=10),
+    },
     "tenants-refill-spare-schemas": {
         "task": "tenants.tasks.refill_spare_schemas",
         "schedule": 600.0,

@@ -267,7 +267,7 @@ def _populate(city, make_user) -> None:
             kind="advisor", display_name="Awa", organisation="Mission locale",
             job_title="Conseillère", bio="J'aide à trouver une formation.",
             topics=["trouver-un-emploi"], formats=["individuel"],
-            video_url="https://exemple.fr/awa",
+            video_url="https://exemple.fr/awa", video_text="Awa se présente en une minute.",
         )  # fmt: skip
         start = timezone.now() + timedelta(days=2)
         slots = [
