@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from tenant_apps.interactions import record
 from tenants.access import CityAPIView, canonical_url
 
+from .api_docs import OfferDetailSerializer, OfferItemSerializer
 from .models import OfferKind
 from .selectors import (
     OfferFilters,
@@ -164,6 +165,7 @@ def offer_detail(hit: OfferHit, request) -> dict:
             "periodicity": o.periodicity,
         },
         "institution": {"name": o.institution_name, "type": o.institution_type},
+        "contract_type": getattr(o, "contract_type", ""),  # a local job's; "" elsewhere
         "apply_by": o.apply_by.isoformat() if o.apply_by else None,
         "capacity": o.capacity,
         "is_free": o.is_free,
@@ -197,9 +199,14 @@ def offer_detail(hit: OfferHit, request) -> dict:
 class OfferListApi(CityAPIView):
     """Published offers of this city merged with the national catalogue, searched and filtered."""
 
+    # Documented as paginated (drf-spectacular reads it); the view paginates itself.
+    pagination_class = PageNumberPagination
+
     InputSerializer = OfferFiltersSerializer
 
-    @extend_schema(parameters=[OfferFiltersSerializer], responses={200: dict})
+    @extend_schema(
+        parameters=[OfferFiltersSerializer], responses={200: OfferItemSerializer(many=True)}
+    )
     def get(self, request):
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -216,7 +223,7 @@ class OfferListApi(CityAPIView):
 class OfferDetailApi(CityAPIView):
     """One offer visible in this city."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: OfferDetailSerializer})
     def get(self, request, offer_id):
         hit = offer_get_for_city(offer_id=offer_id)
         if hit is None:

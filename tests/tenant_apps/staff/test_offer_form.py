@@ -149,3 +149,11 @@ def test_the_form_is_light_on_a_phone(editor):
     assert "<script" not in form  # server-side only (the page's one script is the service worker)
     assert len(page.content) < 60_000
     assert 'name="viewport"' in html
+
+
+def test_young_people_read_the_jobs_contract(client_for, api_for, grigny):
+    with in_city(grigny):
+        job = make_offer(kind="emploi", title="Job d'été à la piscine", contract_type="job_ete")
+    page = client_for(grigny).get(f"/offres/{job.pk}/").content.decode()
+    assert "Job d&#x27;été ou saisonnier" in page
+    assert api_for(grigny).get(f"/api/v1/offers/{job.pk}/").json()["contract_type"] == "job_ete"
