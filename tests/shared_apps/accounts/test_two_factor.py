@@ -189,6 +189,10 @@ def test_an_operator_token_needs_the_code(operator_2fa, public_host, make_user):
 def test_a_city_admin_can_opt_in_and_then_signs_in_with_a_code(admin, grigny):
     client = Client(HTTP_HOST=host_of(grigny))
     assert sign_in(client, ADMIN, "/staff/offres/")["Location"] == "/staff/offres/"  # no code
+    assert (
+        'href="/connexion/double-authentification/"'
+        in client.get("/staff/offres/").content.decode()
+    )
     setup = client.get("/connexion/double-authentification/")
     assert setup.status_code == 200 and "<svg" in setup.content.decode()
     with in_city(grigny):
@@ -282,6 +286,7 @@ def test_young_people_and_other_staff_are_not_offered_it(grigny, make_user):
         sign_in(client, email)
         refused = client.get("/connexion/double-authentification/")
         assert refused.status_code == 403 and "administrateurs" in refused.content.decode()
+    assert "double-authentification" not in client.get("/staff/offres/").content.decode()
     anonymous = Client(HTTP_HOST=host_of(grigny))
     assert anonymous.get("/connexion/double-authentification/")["Location"] == "/connexion/"
     renew = anonymous.post("/connexion/double-authentification/codes/", {"code": "x"})
