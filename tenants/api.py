@@ -28,6 +28,9 @@ class CityOutputSerializer(serializers.ModelSerializer):
 
 
 class CityListCreateApi(OperatorAPIView):
+    # Documented as paginated (drf-spectacular reads it); the view paginates itself.
+    pagination_class = PageNumberPagination
+
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=120)
         slug = serializers.CharField(max_length=40)

@@ -72,7 +72,7 @@ class BookingSerializer(serializers.Serializer):
     format = serializers.CharField(source="slot.format")
     place = serializers.CharField(source="slot.where")
     video_link = serializers.CharField(source="slot.video_link")
-    canceled_at = serializers.DateTimeField()
+    canceled_at = serializers.DateTimeField(allow_null=True)
     about_offer = serializers.SerializerMethodField()
 
     def get_about_offer(self, booking) -> dict | None:
@@ -80,6 +80,9 @@ class BookingSerializer(serializers.Serializer):
 
 
 class AdvisorListApi(CityAPIView):
+    # Documented as paginated (drf-spectacular reads it); the view paginates itself.
+    pagination_class = PageNumberPagination
+
     class FilterSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=AdvisorKind.choices, required=False)
         topic = serializers.CharField(required=False, max_length=80)
@@ -136,6 +139,9 @@ class SlotBookApi(CityAPIView):
 
 
 class MyBookingsApi(CityAPIView):
+    # Documented as paginated (drf-spectacular reads it); the view paginates itself.
+    pagination_class = PageNumberPagination
+
     permission_classes = [OnCityHost, IsAuthenticated]
 
     @extend_schema(responses={200: BookingSerializer(many=True)}, tags=["advisors"])
@@ -204,6 +210,9 @@ class InboxSerializer(serializers.ModelSerializer):
 
 
 class MyInboxApi(CityAPIView):
+    # Documented as paginated (drf-spectacular reads it); the view paginates itself.
+    pagination_class = PageNumberPagination
+
     permission_classes = [OnCityHost, IsAuthenticated]
 
     @extend_schema(responses={200: InboxSerializer(many=True)}, tags=["notifications"])
@@ -283,7 +292,7 @@ class AdvisorBookingSerializer(serializers.Serializer):
     message = serializers.CharField()
     about_offer = serializers.SerializerMethodField()
     booked_at = serializers.DateTimeField(source="created_at")
-    canceled_at = serializers.DateTimeField()
+    canceled_at = serializers.DateTimeField(allow_null=True)
 
     def get_person(self, booking) -> str:
         """The pseudonym the young person chose (never their e-mail)."""
@@ -294,6 +303,9 @@ class AdvisorBookingSerializer(serializers.Serializer):
 
 
 class AdvisorBookingsApi(AdvisorAPIView):
+    # Documented as paginated (drf-spectacular reads it); the view paginates itself.
+    pagination_class = PageNumberPagination
+
     class FilterSerializer(serializers.Serializer):
         upcoming = serializers.BooleanField(required=False, default=False)
 

@@ -71,6 +71,9 @@ def _offer_id_from(request) -> str:
 class MySavesApi(YouthAPIView):
     """GET my saved offers; POST {"offer_id"} to save; DELETE {"offer_id"} to forget."""
 
+    # Documented as paginated (drf-spectacular reads it); the view paginates itself.
+    pagination_class = PageNumberPagination
+
     @extend_schema(responses=SaveOutputSerializer(many=True))
     def get(self, request):
         paginator = PageNumberPagination()
@@ -83,7 +86,9 @@ class MySavesApi(YouthAPIView):
         item = next(i for i in selectors.saves_for(user=request.user) if i.save.pk == save.pk)
         return Response(_save_output(item, request), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=SaveInputSerializer, responses={204: None})
+    @extend_schema(
+        request=SaveInputSerializer, responses={204: None}, operation_id="v1_me_saves_forget"
+    )
     def delete(self, request):
         services.save_remove(user=request.user, offer_id=_offer_id_from(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -125,6 +130,9 @@ class OfferRegisterApi(YouthAPIView):
 
 
 class MyRegistrationsApi(YouthAPIView):
+    # Documented as paginated (drf-spectacular reads it); the view paginates itself.
+    pagination_class = PageNumberPagination
+
     @extend_schema(responses=RegistrationOutputSerializer(many=True))
     def get(self, request):
         paginator = PageNumberPagination()

@@ -60,7 +60,7 @@ class MemberSerializer(serializers.Serializer):
     structures = serializers.SerializerMethodField()
     is_active = serializers.BooleanField()
     invitation_pending = serializers.SerializerMethodField()
-    last_login = serializers.DateTimeField()
+    last_login = serializers.DateTimeField(allow_null=True)
 
     def get_structures(self, member: User) -> list[str]:
         return [str(m.structure_id) for m in member.partner_memberships.all()]
@@ -82,6 +82,9 @@ def _member(member_id: int) -> User:
 
 
 class StaffMemberListApi(CityStaffAPIView):
+    # Documented as paginated (drf-spectacular reads it); the view paginates itself.
+    pagination_class = PageNumberPagination
+
     permission_classes = [*CityStaffAPIView.permission_classes, IsCityAdmin]
 
     class InputSerializer(serializers.Serializer):
@@ -183,6 +186,9 @@ def _fields(serializer: StaffOfferSerializer) -> dict:
 
 
 class StaffOfferListApi(CityStaffAPIView):
+    # Documented as paginated (drf-spectacular reads it); the view paginates itself.
+    pagination_class = PageNumberPagination
+
     permission_classes = [*CityStaffAPIView.permission_classes, CanReadCatalogue]
 
     class FilterSerializer(serializers.Serializer):

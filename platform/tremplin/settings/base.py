@@ -251,7 +251,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, with unique component names (tremplin/openapi.py).
+    "DEFAULT_SCHEMA_CLASS": "tremplin.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "kernel.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
@@ -270,6 +271,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set used by several serializers (else "Kind5f6Enum").
+    "ENUM_NAME_OVERRIDES": {
+        "AdvisorKindEnum": "tenant_apps.matching.models.AdvisorKind",
+        "OfferKindEnum": "shared_apps.offers.models.OfferKind",
+        "ConsentKindEnum": "tenant_apps.youth.choices.ConsentKind",
+    },
+    # Every operation documents the error shape for the 4xx it can answer (tremplin/openapi.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tremplin.openapi.document_errors",
+    ],
 }
 
 # LOGGING
