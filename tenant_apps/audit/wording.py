@@ -66,7 +66,10 @@ def _model(object_type: str):
 
 
 def changed_fields(entry: StaffAuditEntry) -> list[str]:
-    """The fields the entry changed, by their French names (the code when there is none)."""
+    """The fields the entry changed, by their French names (the code when there is none);
+    none for a creation (its row holds every field: the object is new, not changed)."""
+    if entry.action.endswith(".create"):
+        return []
     model = _model(entry.object_type) if entry.object_type else None
     names = []
     for attname in entry.diff or {}:
