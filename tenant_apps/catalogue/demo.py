@@ -84,7 +84,7 @@ class SeededStructure:
 
 
 def _names(text: str, *, city, place: Place) -> str:
-    return text.format(ville=city.name, quartier=place.quartier)
+    return text.format(ville=city.name, quartier=place.quartier, nom=place.name)
 
 
 def structures_seed(city, report: ImportReport) -> dict[str, SeededStructure]:
@@ -99,12 +99,13 @@ def structures_seed(city, report: ImportReport) -> dict[str, SeededStructure]:
     seeded = {}
     for kind in STRUCTURES:
         place = _place_of(kind, centre, qpvs)
+        # Pages show the commune next to the address (and the postcode has its own field).
         where = "Centre-ville" if not place.is_qpv else f"Quartier {place.name}"
         fields = {
             "name": _names(kind.name, city=city, place=place),
             "typology": kind.typology,
             "description": kind.description,
-            "address": f"{where}, {postcode} {city.name}".strip(),
+            "address": where,
             "commune": city.name,
             "commune_insee": city.insee,
             "postal_code": postcode,

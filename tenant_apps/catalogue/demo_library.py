@@ -25,7 +25,7 @@ BEFORE_SUMMER = (2, 3, 4, 5)  # summer jobs are recruited in spring
 class StructureKind:
     key: str
     typology: str
-    name: str  # may use {ville} and {quartier}
+    name: str  # may use {ville}, {quartier} ("quartier Grigny 2") and {nom} ("Grigny 2")
     at: str  # "à la … ", for titles ({lieu})
     place: str  # "centre" or "qpv:<n>" (the n-th priority neighbourhood, cycling)
     description: str
@@ -70,8 +70,8 @@ STRUCTURES = (
         "Du lundi au vendredi, 9 h à 12 h et 14 h à 19 h ; le samedi matin pour les ateliers",
     ),
     StructureKind(
-        "maison-quartier", "service_municipal", "Maison de quartier du {quartier}",
-        "à la maison de quartier du {quartier}", "qpv:1",
+        "maison-quartier", "service_municipal", "Maison de quartier {nom}",
+        "à la maison de quartier {nom}", "qpv:1",
         "Un lieu de rencontre ouvert à tous : salle de répétition, cuisine partagée, projets.",
         "Du lundi au vendredi, 14 h à 20 h ; le samedi, 10 h à 17 h",
     ),
