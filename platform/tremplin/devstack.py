@@ -126,17 +126,17 @@ def _wait_for(predicate, seconds: float) -> bool:
     return True
 
 
-def _processes_in(directory: Path) -> list[int]:
-    """Pids of the processes whose working directory is `directory` (Linux; [] elsewhere).
+def _processes_in(directory: Path, program: str) -> list[int]:
+    """Pids of the `program` processes working in `directory` (Linux; [] elsewhere).
 
     Every PostgreSQL process works in its data directory: that is how backends left behind
-    by a killed postmaster are found."""
+    by a killed postmaster are found (and not, say, a shell someone opened there)."""
     found = []
     for entry in Path("/proc").glob("[0-9]*"):
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, ValueError):
             if Path(os.readlink(entry / "cwd")) == directory.resolve():
                 found.append(int(entry.name))
-    return [pid for pid in found if pid != os.getpid()]
+    return [pid for pid in found if pid != os.getpid() and program in (_cmdline(pid) or "")]
 
 
 def _import_pgserver():
@@ -204,7 +204,7 @@ class EmbeddedPostgres:
         if found is not None and not _is_running(found[0], "postgres"):
             with contextlib.suppress(OSError):
                 (self.pgdata / "postmaster.pid").unlink()
-        for pid in _processes_in(self.pgdata):
+        for pid in _processes_in(self.pgdata, "postgres"):
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
 

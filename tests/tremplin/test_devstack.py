@@ -99,3 +99,28 @@ def _wait_gone(pid: int) -> None:
     deadline = time.monotonic() + 10
     while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+def test_postgres_starts_again_after_a_crash_on_its_port(tmp_path):
+    from tremplin.devstack import EmbeddedPostgres
+
+    server = EmbeddedPostgres(tmp_path)
+    port = server.start()
+    url = f"postgresql://postgres@127.0.0.1:{port}/tremplin"
+    try:
+        psycopg.connect(url)  # a backend, orphaned when its postmaster dies
+        postmaster, _ = server._postmaster()
+        os.kill(postmaster, signal.SIGKILL)  # leaves postmaster.pid behind
+        _wait_gone(postmaster)
+        assert server.running_port() is None
+        assert server.start() == port
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+        server.stop()
+        # A pid file naming a live process that is not PostgreSQL (a reused pid).
+        stale = f"{os.getpid()}\n{server.pgdata}\n0\n{port}\n"
+        (server.pgdata / "postmaster.pid").write_text(stale)
+        assert server.running_port() is None
+        assert server.start() == port
+    finally:
+        server.stop()
