@@ -3,8 +3,9 @@
 Run by `make bench` only (or: pytest tests/bench/bench_nonrecours.py -p no:randomly -s -q
 -o python_files='bench_*.py'). Grigny gets the national catalogue (the real aides-jeunes corpus,
 its JavaScript and OpenFisca benefits, when ../shared/data is there; else 450 synthetic aids with
-rules and the national benefits OpenFisca computes), BENCH_NONRECOURS_LOCAL local aids with an amount, and the young people, most of whom gave their
-income and housing; one in six said they applied for an aid they are eligible to.
+rules and the national benefits OpenFisca computes), BENCH_NONRECOURS_LOCAL local aids with an
+amount, and the young people, most of whom gave their income and housing; one in six said they
+applied for an aid they are eligible to.
 
 Printed: the batch time, cold (every profile version simulated by OpenFisca) and warm (the
 versions already have a result: a night where nobody changed their profile), each with the
