@@ -150,11 +150,13 @@ def result_wait(inputs: Mapping[str, Any], *, timeout: float) -> Result | None:
 
 
 def _period(slug: str, period: str) -> str:
-    """The simulated period, or ELIGIBILITY for a benefit OpenFisca answers yes/no (1 or 0)."""
+    """The simulated period, or ELIGIBILITY for a benefit OpenFisca answers yes/no (1 or 0) or
+    counts in something else than euros."""
     from .openfisca.corpus import benefit_get
 
     benefit = benefit_get(slug)
-    return ELIGIBILITY if benefit is not None and benefit.unit is None else period
+    # Only euros are shown and summed; a count (the student psychologist's sessions) decides.
+    return ELIGIBILITY if benefit is not None and benefit.unit != "€" else period
 
 
 def results_compute(inputs_list: Iterable[Mapping[str, Any]]) -> list[Result]:
