@@ -51,6 +51,21 @@ class Situation(models.TextChoices):
     SANS_ACTIVITE = "sans_activite", _("Sans activité")
 
 
+class ContractType(models.TextChoices):
+    """Jobs: the kind of contract (what young people filter on first)."""
+
+    CDI = "cdi", _("CDI")
+    CDD = "cdd", _("CDD")
+    INTERIM = "interim", _("Intérim")
+    APPRENTISSAGE = "apprentissage", _("Apprentissage")
+    PROFESSIONNALISATION = "professionnalisation", _("Contrat de professionnalisation")
+    STAGE = "stage", _("Stage")
+    JOB_ETE = "job_ete", _("Job d'été ou saisonnier")
+    SERVICE_CIVIQUE = "service_civique", _("Service civique")
+    BENEVOLAT = "benevolat", _("Bénévolat")
+    AUTRE = "autre", _("Autre")
+
+
 class Periodicity(models.TextChoices):
     PONCTUELLE = "ponctuelle", _("ponctuelle")
     MENSUELLE = "mensuelle", _("par mois")
@@ -116,6 +131,10 @@ class AbstractOffer(models.Model):
     apply_by = models.DateField(_("date limite de candidature"), null=True, blank=True)
 
     capacity = models.PositiveIntegerField(_("nombre de places"), null=True, blank=True)
+    # Jobs
+    contract_type = models.CharField(
+        _("type de contrat"), max_length=24, choices=ContractType.choices, blank=True
+    )
     is_free = models.BooleanField(_("gratuit"), default=True)
     price_eur = models.DecimalField(
         _("prix (€)"), max_digits=8, decimal_places=2, null=True, blank=True

@@ -165,7 +165,7 @@ def offer_detail(hit: OfferHit, request) -> dict:
             "periodicity": o.periodicity,
         },
         "institution": {"name": o.institution_name, "type": o.institution_type},
-        "contract_type": getattr(o, "contract_type", ""),  # a local job's; "" elsewhere
+        "contract_type": o.contract_type,
         "apply_by": o.apply_by.isoformat() if o.apply_by else None,
         "capacity": o.capacity,
         "is_free": o.is_free,

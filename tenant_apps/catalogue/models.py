@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from shared_apps.offers.models import (  # noqa: F401
     AbstractImportRun,
     AbstractOffer,
+    ContractType,
     ImportStatus,
     OfferKind,
     OfferStatus,
@@ -117,21 +118,6 @@ class PartnerMembership(models.Model):
         return f"{self.user_id} → {self.structure_id}"
 
 
-class ContractType(models.TextChoices):
-    """Jobs: the kind of contract (what young people filter on first)."""
-
-    CDI = "cdi", _("CDI")
-    CDD = "cdd", _("CDD")
-    INTERIM = "interim", _("Intérim")
-    APPRENTISSAGE = "apprentissage", _("Apprentissage")
-    PROFESSIONNALISATION = "professionnalisation", _("Contrat de professionnalisation")
-    STAGE = "stage", _("Stage")
-    JOB_ETE = "job_ete", _("Job d'été ou saisonnier")
-    SERVICE_CIVIQUE = "service_civique", _("Service civique")
-    BENEVOLAT = "benevolat", _("Bénévolat")
-    AUTRE = "autre", _("Autre")
-
-
 class Offer(AbstractOffer):
     """A city's own offer."""
 
@@ -142,9 +128,6 @@ class Offer(AbstractOffer):
         null=True,
         blank=True,
         related_name="offers",
-    )
-    contract_type = models.CharField(
-        _("type de contrat"), max_length=24, choices=ContractType.choices, blank=True
     )
     # Who wrote it: a partner keeps the offers it wrote as well as its structures' ones.
     created_by = models.ForeignKey(

@@ -50,4 +50,6 @@ def test_both_catalogues_share_the_offer_shape_which_has_no_app_or_table():
     assert not any(config.name == "shared_apps.offers" for config in apps.get_app_configs())
     local = apps.get_model("catalogue", "Offer")
     shared = {f.column for f in NationalOffer._meta.concrete_fields}
-    assert {f.column for f in local._meta.concrete_fields} - {"structure_id"} <= shared
+    # The city's own workflow columns: its structure, who wrote it, the review's reason.
+    own = {"structure_id", "created_by_id", "review_reason"}
+    assert {f.column for f in local._meta.concrete_fields} - own <= shared

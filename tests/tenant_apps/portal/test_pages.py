@@ -220,14 +220,21 @@ def test_staff_see_registrations_with_pseudonym_and_email_only(
         for user, _ in youths[:3]:
             services.registration_create(user=user, offer_id=event.pk)
         YouthProfile.objects.filter(user=youths[0][0]).update(situation="lyceen")
-    make_user(grigny, "viewer@grigny.test", Role.VIEWER)
-    staff = _signed_in(client_for, grigny, "viewer@grigny.test")
+    make_user(grigny, "editor@grigny.test", Role.EDITOR)
+    staff = _signed_in(client_for, grigny, "editor@grigny.test")
     listing = staff.get("/staff/inscriptions/").content.decode()
     assert "Tournoi de futsal" in listing
     detail = staff.get(f"/staff/inscriptions/{event.pk}/").content.decode()
     assert "jeune0@grigny.test" in detail and "J0" in detail and "2 inscrit·e·s" in detail
     assert "1 en liste d'attente" in detail
     assert "Lycéen" not in detail and "2006" not in detail  # no profile data
+    # Issue 10: an elected official (viewer) reads the same counts, never who registered.
+    make_user(grigny, "viewer@grigny.test", Role.VIEWER)
+    viewer = _signed_in(client_for, grigny, "viewer@grigny.test")
+    assert "Tournoi de futsal" in viewer.get("/staff/inscriptions/").content.decode()
+    detail = viewer.get(f"/staff/inscriptions/{event.pk}/").content.decode()
+    assert "2 inscrit·e·s" in detail and "1 en liste d'attente" in detail
+    assert "jeune0@grigny.test" not in detail and "J0" not in detail
 
 
 def test_youth_accounts_cannot_open_staff_pages(client_for, grigny, event):
