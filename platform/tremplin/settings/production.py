@@ -14,6 +14,7 @@ if SECRET_KEY.startswith("dev-only"):
 TREMPLIN_BASE_DOMAIN, TREMPLIN_URL_SCHEME, TREMPLIN_URL_PORT = link_settings(
     default_scheme="https", default_port=""
 )
+# SECURITY: `manage.py check --deploy` passes with these defaults (tests/tremplin/test_deploy.py).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
