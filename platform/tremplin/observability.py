@@ -49,6 +49,12 @@ def scrub_event(event: dict, hint: dict | None = None) -> dict:
         request.pop("cookies", None)
         if not isinstance(request.get("data"), dict):  # raw bodies cannot be filtered by key
             request.pop("data", None)
+    # SQL breadcrumbs carry their query's parameters: a session key, an e-mail, a token.
+    crumbs = event.get("breadcrumbs")
+    values = crumbs.get("values") if isinstance(crumbs, dict) else crumbs
+    for crumb in values if isinstance(values, list) else []:
+        if isinstance(crumb, dict) and isinstance(crumb.get("data"), dict):
+            crumb["data"].pop("db.params", None)
     tags = event.get("tags")
     city_tag = tags.get("city") if isinstance(tags, dict) else None
     event = _scrub(event)

@@ -103,9 +103,11 @@ def test_home_weighs_under_100_kb_without_images(client_for, grigny):
 
 def test_agenda_groups_upcoming_events_by_day(client_for, grigny):
     now = timezone.now()
+    # Two events on the same local day whatever the hour the test runs (not "now + 2 days").
+    noon = timezone.localtime(now).replace(hour=12, minute=0, second=0, microsecond=0)
     with in_city(grigny):
-        make_offer(kind="evenement", title="Atelier rap", starts_at=now + timedelta(days=2))
-        make_offer(kind="evenement", title="Match", starts_at=now + timedelta(days=2, hours=1))
+        make_offer(kind="evenement", title="Atelier rap", starts_at=noon + timedelta(days=2))
+        make_offer(kind="evenement", title="Match", starts_at=noon + timedelta(days=2, hours=1))
         make_offer(kind="evenement", title="Ciné", starts_at=now + timedelta(days=9))
         make_offer(
             kind="evenement", title="Hier", starts_at=now - timedelta(days=1),
