@@ -13,6 +13,7 @@ import socket
 import time
 from collections.abc import Iterator
 
+import kombu.pools
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -59,6 +60,9 @@ class _broker_at:
             celery_app._pool.force_close_all()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
+        # kombu's global producer registry still points at the closed pool: forget it too, or
+        # every task sent later in this process fails with "Acquire on closed pool".
+        kombu.pools.reset()
 
     def __enter__(self) -> None:
         self.previous = celery_app.conf.broker_url
