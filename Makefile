@@ -36,9 +36,12 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## make bench: the benchmarks in tests/bench (never part of make test).
+## make bench: the benchmarks in tests/bench (never part of make test). BENCH_ARGS that name a
+## file or folder (make bench BENCH_ARGS=tests/bench/bench_fleet.py, or …::test_name) run just
+## those; options alone (BENCH_ARGS='-k fleet') still apply to all of tests/bench.
+BENCH_PATHS = $(strip $(foreach arg,$(BENCH_ARGS),$(if $(wildcard $(firstword $(subst ::, ,$(arg)))),$(arg))))
 bench: $(STAMP)
-	$(BIN)/python -m pytest tests/bench -p no:randomly -s -q --no-header -o python_files='bench_*.py' $(BENCH_ARGS)
+	$(BIN)/python -m pytest $(if $(BENCH_PATHS),,tests/bench) -p no:randomly -s -q --no-header -o python_files='bench_*.py' $(BENCH_ARGS)
 
 ## make chaos: kill the worker, Redis, PostgreSQL and `up` itself under a real `up` on its own
 ## ./var and port, and check nothing is lost, no 500, nothing left running (tests/chaos, ~3 min).
