@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.utils import timezone
 from kernel.geo import fast_distance_km
 
 from tenant_apps.catalogue.themes import theme_labels
@@ -112,7 +113,7 @@ class Scoring:
 
     def __post_init__(self) -> None:
         self.week_ago = self.now - timedelta(days=7)
-        self.today = self.now.date()
+        self.today = timezone.localdate(self.now)
 
 
 def score_candidate(

@@ -155,14 +155,30 @@ class ConsoleErrors(list):
         page.on("pageerror", lambda e: self.append(f"{page.url}: {e}"))
 
 
-@pytest.fixture
-def phone(browser) -> Iterator:
-    """A fresh phone-sized browser context (no cookies), console errors collected."""
-    context = browser.new_context(viewport=PHONE, locale="fr-FR", accept_downloads=True)
+def _phone_context(browser, **options):
+    context = browser.new_context(viewport=PHONE, locale="fr-FR", accept_downloads=True, **options)
     context.set_default_timeout(15_000)
     errors = ConsoleErrors()
     context.on("page", errors.watch)
     context.console_errors = errors
+    return context
+
+
+@pytest.fixture
+def audit_phone(browser) -> Iterator:
+    """A phone context where the test may inject scripts (axe-core): the page's CSP is bypassed.
+
+    Only for audits: the CSP itself is exercised by every other browser test.
+    """
+    context = _phone_context(browser, bypass_csp=True)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def phone(browser) -> Iterator:
+    """A fresh phone-sized browser context (no cookies), console errors collected."""
+    context = _phone_context(browser)
     yield context
     context.close()
 

@@ -98,7 +98,8 @@ def _axe(page, axe_source: str) -> list[dict]:
     ]
 
 
-def test_axe_finds_no_serious_violation_on_the_core_pages(phone, demo_cities, axe_source):
+def test_axe_finds_no_serious_violation_on_the_core_pages(audit_phone, demo_cities, axe_source):
+    phone = audit_phone
     page = phone.new_page()
     report: dict[str, list] = {}
     for slug, city in demo_cities.items():

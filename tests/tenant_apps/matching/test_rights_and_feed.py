@@ -13,7 +13,7 @@ from tenant_apps.matching.profiles import match_profile_from_dict
 from tenant_apps.matching.rights import rights_for
 from tenants.context import in_city
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 UNDER_26 = {"conditions_generales": [{"type": "age", "operator": "<", "value": 26}]}
 JOBSEEKER = {"profils": [{"type": "chomeur", "conditions": []}]}
 STUDENT_BOURSIER = {"profils": [{"type": "etudiant", "conditions": [{"type": "boursier"}]}]}
