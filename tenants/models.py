@@ -68,9 +68,16 @@ class City(TenantMixin):
 
 
 class Domain(DomainMixin):
-    """A host name answering for a city (`<slug>.<base-domain>` or a custom domain)."""
+    """A host name answering for a city (`<slug>.<base-domain>` or a custom domain).
+
+    A custom domain proves it is the city's before it can become primary or get a certificate:
+    a TXT record `_tremplin-challenge.<domain>` holding `verification_token` (tenants/domains.py).
+    """
 
     created_at = models.DateTimeField(auto_now_add=True)
+    verification_token = models.CharField(_("jeton de vérification"), max_length=64, blank=True)
+    # Set once the DNS record was found; the platform's own `<slug>.<base>` is verified at birth.
+    verified_at = models.DateTimeField(_("vérifié le"), null=True, blank=True)
 
     class Meta:
         ordering = ["-is_primary", "domain"]
@@ -101,15 +108,26 @@ class AuditEntry(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
 
 
+class FeatureSource(models.TextChoices):
+    PLAN = "plan", _("formule")
+    OPERATOR = "operator", _("dérogation de l'opérateur")
+
+
 class CityFeature(models.Model):
     """The operator's side of a feature flag: is `key` allowed for this city (public schema)?
 
     The city's own side is tenant_apps.features.FeatureSetting; tenants/features.py combines both.
+    `source` says who decided: the city's plan (billing applies it), or an operator's override,
+    which plan changes leave alone.
     """
 
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="features")
     key = models.CharField(max_length=40)
     allowed = models.BooleanField(default=False)
+    # Rows older than plans were operators' decisions: they stay overrides.
+    source = models.CharField(
+        max_length=10, choices=FeatureSource.choices, default=FeatureSource.OPERATOR
+    )
     updated_by = models.CharField(max_length=254, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

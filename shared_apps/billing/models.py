@@ -34,6 +34,11 @@ class Subscription(models.Model):
     grace_until = models.DateTimeField(_("fin du délai de grâce"), null=True, blank=True)
     trial_end = models.DateTimeField(null=True, blank=True)
     current_period_end = models.DateTimeField(null=True, blank=True)
+    # A downgrade keeps the features the new plan lacks until the period paid for ends; the
+    # beat task withdraws them once this time has passed (services.plan_downgrades_apply).
+    features_downgrade_at = models.DateTimeField(
+        _("retrait des fonctionnalités prévu le"), null=True, blank=True
+    )
     stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
     stripe_subscription_id = models.CharField(max_length=255, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
