@@ -299,6 +299,16 @@ def _acknowledge(client, key: str, lines: list[bytes]) -> bool:
     return bool(client.eval(_TRIM_IF_HEAD, 1, key, lines[0], len(lines), lines[-1]))
 
 
+def buffered_schemas(schema_names: list[str]) -> set[str]:
+    """Those of the schemas whose buffer holds events (one Redis round trip for all)."""
+    if not schema_names:
+        return set()
+    pipe = redis_client().pipeline(transaction=False)
+    for name in schema_names:
+        pipe.llen(buffer_key(name))
+    return {name for name, length in zip(schema_names, pipe.execute(), strict=True) if length}
+
+
 def drain(*, schema_name: str | None = None) -> int:
     """Move the current city's buffer into the database; returns the number of events stored.
 

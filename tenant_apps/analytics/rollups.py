@@ -24,6 +24,8 @@ from .privacy import published_atoms
 from .recording import age_band
 
 RETENTION_MONTHS = 13
+# What `rollup_day` recomputes: the day, and the ISO week and month that contain it.
+ROLLED_UP = (Period.DAY, Period.WEEK, Period.MONTH)
 
 # (metric, dimension) of the rollups the dashboard shows, per period: the privacy rule is
 # applied to them once, here, and the published figures stored in `Figure`.
@@ -198,7 +200,36 @@ def publish_period(*, period: str, start: date) -> int:
 
 def rollup_day(day: date) -> int:
     """The day itself, and the week and month that contain it (recomputed as they fill)."""
-    return sum(rollup_period(period=p, day=day) for p in (Period.DAY, Period.WEEK, Period.MONTH))
+    return sum(rollup_period(period=p, day=day) for p in ROLLED_UP)
+
+
+def rollup_day_changes_sql(day: date) -> tuple[str, dict]:
+    """(condition, params) for `tenants.crosscity.cities_where`: true in a city where
+    `rollup_day(day)` could change anything, false where it provably writes nothing (no source
+    row in the day's week or month, no stored rollup or figure of those periods to replace).
+    The Redis buffer is not in it: `rollup_due` asks Redis separately."""
+    bounds = [period_bounds(period, day) for period in ROLLED_UP]
+    low, high = min(start for start, _ in bounds), max(end for _, end in bounds)
+    params = {"low": _aware(low), "high": _aware(high)}
+    stored = []
+    for i, (period, (start, _)) in enumerate(zip(ROLLED_UP, bounds, strict=True)):
+        params[f"period{i}"], params[f"start{i}"] = period, start
+        stored.append(f"(period = %(period{i})s AND start = %(start{i})s)")
+    periods = " OR ".join(stored)
+    checks = [
+        "EXISTS (SELECT 1 FROM {schema}.analytics_event WHERE at >= %(low)s AND at < %(high)s)",
+        f"EXISTS (SELECT 1 FROM {{schema}}.analytics_rollup WHERE {periods})",
+        f"EXISTS (SELECT 1 FROM {{schema}}.analytics_figure WHERE {periods})",
+    ]
+    if apps.is_installed("tenant_apps.portal"):  # the sources of _portal_sources
+        checks += [
+            "EXISTS (SELECT 1 FROM {schema}.portal_save "
+            "WHERE saved_at >= %(low)s AND saved_at < %(high)s)",
+            "EXISTS (SELECT 1 FROM {schema}.portal_registration "
+            "WHERE (created_at >= %(low)s AND created_at < %(high)s) "
+            "OR (attended_at >= %(low)s AND attended_at < %(high)s))",
+        ]
+    return " OR ".join(checks), params
 
 
 def _place(profile) -> tuple[str, bool | None]:
