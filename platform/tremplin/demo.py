@@ -16,10 +16,12 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from kernel.clock import local_today
 
 from shared_apps.accounts.models import Role, User
@@ -54,6 +56,9 @@ SHARED_AIDES_JEUNES = settings.BASE_DIR.parent / "shared" / "data" / "aides-jeun
 # Synthetic young people per city: a base, and more for a city with more neighbourhoods, so
 # each neighbourhood's figures clear the privacy threshold.
 YOUTH_BASE, YOUTH_PER_NEIGHBOURHOOD = 240, 40
+# A queued or running corpus import younger than this is on its way: not queued again. Older,
+# it was lost (a worker killed with its queue) and is queued anew.
+IMPORT_IN_FLIGHT = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,33 @@ def corpus_folders() -> list[Path]:
     return [benefits / f for f in ("javascript", "openfisca") if (benefits / f).is_dir()]
 
 
+def _newest_change(folder: Path) -> datetime:
+    newest = max((p.stat().st_mtime for p in folder.rglob("*") if p.is_file()), default=0.0)
+    return datetime.fromtimestamp(newest, tz=UTC)
+
+
+def _corpus_imported(folder: Path) -> bool:
+    """True when a new import of `folder` would change nothing or is already on its way: its
+    last import was queued or started less than IMPORT_IN_FLIGHT ago, or it finished after the
+    folder's newest file changed and the national catalogue has offers. `up` then does not
+    queue the whole corpus again at every start."""
+    from shared_apps.national.models import NationalImportRun, NationalOffer
+    from shared_apps.offers.models import ImportStatus
+
+    last = (
+        NationalImportRun.objects.filter(importer=AIDES_JEUNES, filename=str(folder)[:255])
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if last is None:
+        return False
+    if last.status in (ImportStatus.PENDING, ImportStatus.RUNNING):
+        return timezone.now() - last.created_at < IMPORT_IN_FLIGHT
+    if last.status != ImportStatus.DONE or last.finished_at is None:
+        return False
+    return last.finished_at >= _newest_change(folder) and NationalOffer.objects.exists()
+
+
 def national_demo_seed(*, background: bool = True) -> str:
     """The national catalogue: the whole aides-jeunes corpus when ../shared/data is there,
     else the project's small fixture. Returns the line to print. Runs in public.
@@ -171,15 +203,19 @@ def national_demo_seed(*, background: bool = True) -> str:
     The corpus goes through the national import service: queued for the Celery worker
     (`background`), which has OpenFisca loaded already (the computed benefits need it: half a
     minute to load in this process), and which `up` starts right after the seeding; its runs
-    show in the operator console. The fixture is imported here and now."""
+    show in the operator console; a folder already imported since its files last changed is
+    not queued again (`_corpus_imported`). The fixture is imported here and now."""
     folders = corpus_folders()
     if not folders:
         report: Report = national_importer(AIDES_JEUNES)(path=FIXTURE_AIDES)
         return f"National catalogue (project fixture): {report.summary()}"
     if background:
-        for folder in folders:
+        stale = [folder for folder in folders if not _corpus_imported(folder)]
+        for folder in stale:
             national_import_start(path=folder, started_by="demo")
         names = " and ".join(f.name for f in folders)
+        if not stale:
+            return f"National catalogue: the aides-jeunes corpus ({names}), already imported"
         return f"National catalogue: the aides-jeunes corpus ({names}) is being imported"
     importer = national_importer(AIDES_JEUNES)
     institutions = SHARED_AIDES_JEUNES / "institutions"

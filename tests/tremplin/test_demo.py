@@ -158,3 +158,54 @@ def test_the_whole_corpus_is_queued_for_the_worker(db, django_capture_on_commit_
     runs = list(NationalImportRun.objects.filter(started_by="demo").order_by("id"))
     assert [Path(run.filename).name for run in runs] == [f.name for f in demo.corpus_folders()]
     assert len(callbacks) == len(runs) and "being imported" in line
+
+
+@pytest.mark.skipif(not demo.corpus_folders(), reason="../shared/data/aides-jeunes is absent")
+def test_a_restart_does_not_queue_an_imported_corpus_again(db, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from shared_apps.offers.models import ImportStatus
+    from tests.tenant_apps.catalogue.factories import make_national
+
+    national_demo_seed()  # the first start queues every folder
+    with django_capture_on_commit_callbacks() as callbacks:
+        line = national_demo_seed()  # a restart while those are queued: nothing more
+    assert callbacks == [] and "already imported" in line
+
+    make_national()
+    NationalImportRun.objects.update(status=ImportStatus.DONE, finished_at=timezone.now())
+    with django_capture_on_commit_callbacks() as callbacks:
+        national_demo_seed()  # imported since the files last changed: nothing
+    assert callbacks == []
+
+    first = demo.corpus_folders()[0]
+    NationalImportRun.objects.filter(filename=str(first)).update(
+        finished_at=demo._newest_change(first) - timedelta(seconds=1)
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        national_demo_seed()  # a file changed after that import: that folder again
+    runs = NationalImportRun.objects.filter(status=ImportStatus.PENDING)
+    assert [run.filename for run in runs] == [str(first)] and len(callbacks) == 1
+
+
+@pytest.mark.skipif(not demo.corpus_folders(), reason="../shared/data/aides-jeunes is absent")
+def test_a_lost_or_emptied_import_is_queued_again(db, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    national_demo_seed()
+    NationalImportRun.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    with django_capture_on_commit_callbacks() as callbacks:
+        national_demo_seed()  # queued two hours ago and never run: lost with its queue
+    assert len(callbacks) == len(demo.corpus_folders())
+
+
+@pytest.mark.skipif(not demo.corpus_folders(), reason="../shared/data/aides-jeunes is absent")
+def test_an_emptied_national_catalogue_is_imported_again(db, django_capture_on_commit_callbacks):
+    from shared_apps.offers.models import ImportStatus
+
+    national_demo_seed()
+    NationalImportRun.objects.update(status=ImportStatus.DONE, finished_at=timezone.now())
+    assert not NationalOffer.objects.exists()
+    with django_capture_on_commit_callbacks() as callbacks:
+        national_demo_seed()
+    assert len(callbacks) == len(demo.corpus_folders())
