@@ -13,6 +13,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -46,6 +47,20 @@ from .two_factor import (
 # schema), never a signed-in session until the code is given.
 PENDING_KEY = "tremplin_2fa_pending"
 
+# Where city staff start once signed in (a URL name, so no import of the city apps).
+STAFF_HOME = "staff:home"
+
+
+def landing_url(user) -> str:
+    """Where `user` lands after signing in or accepting an invitation without a `next`:
+    city staff on their back-office, everyone else on the host's home page."""
+    if getattr(user, "is_city_staff", False):
+        try:
+            return reverse(STAFF_HOME)
+        except NoReverseMatch:  # the platform host has no back-office
+            pass
+    return settings.LOGIN_REDIRECT_URL
+
 
 @any_host_page
 class SignInView(LoginView):
@@ -62,8 +77,11 @@ class SignInView(LoginView):
         )
         return super().post(request, *args, **kwargs)
 
+    def get_default_redirect_url(self):
+        return landing_url(getattr(self, "signing_in", None) or self.request.user)
+
     def form_valid(self, form):
-        user = form.get_user()
+        user = self.signing_in = form.get_user()
         if not two_factor_needed(user):
             return super().form_valid(form)
         _pending_begin(self.request, user=user, next_url=self.get_success_url())
@@ -300,5 +318,5 @@ def invitation_view(request: HttpRequest, secret: str) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Ton mot de passe est enregistré. Bienvenue !"))
-            return redirect("/")
+            return redirect(landing_url(user))
     return render(request, "accounts/invitation.html", {"form": form, "invited": invitation.user})

@@ -44,3 +44,15 @@ def test_invitation_expires_after_seven_days(db):
 def test_invitation_link_is_worthless_on_another_city(db, grigny):
     _city, path = _invite()
     assert Client(HTTP_HOST="grigny.localhost").get(path).status_code == 404
+
+
+def test_invited_staff_land_on_their_back_office_not_the_youth_home(db):
+    _city, path = _invite()
+    client = Client(HTTP_HOST="sevran.localhost")
+    accepted = client.post(path, {"password": "une phrase de passe solide"})
+    assert accepted.status_code == 302 and accepted["Location"] == "/staff/"
+    client.post("/deconnexion/")
+    signed_in = Client(HTTP_HOST="sevran.localhost").post(
+        "/connexion/", {"username": "a@sevran.test", "password": "une phrase de passe solide"}
+    )
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/staff/"
