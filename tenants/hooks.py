@@ -15,12 +15,15 @@ INSTALLED_APPS. Registering a name again replaces the hook. Registered today:
 
     validate     geo.insee (10), branding.primary_color (20), billing.plan (30)
     prepare      geo.commune (10)
+    territory    geo.commune (10)  (a tenant communes were moved out of: refill its row)
     registered   billing.plan (10)
     seed         branding (10), youth.neighbourhoods (20), accounts.first_admin (90, last:
                  the invitation goes out once the rest of the city exists)
     renamed      branding (10)  (portability: an import under a new display name)
 
-The city's own side of the feature flags is one store, registered by tenant_apps.features.
+The city's own side of the feature flags is one store, registered by tenant_apps.features;
+the communes of an EPCI (onboarding by EPCI code) come from the reference shared_apps.geo
+registers (`communes_reference_register`).
 """
 
 from __future__ import annotations
@@ -43,11 +46,18 @@ class CityRequest:
 
     name: str
     slug: str
-    insee: str
+    insee: str  # the default commune: the first of `communes`
     admin_email: str
     domains: tuple[str, ...]  # the platform subdomain first
     primary_color: str | None  # #RRGGBB, upper case
     plan: str = ""
+    communes: tuple[str, ...] = ()  # the territory's INSEE codes (just `insee` when alone)
+    territory_field: str = "insee"  # the input that named them: insee, communes or epci
+    move_communes: bool = False  # take communes another tenant covers (audited)
+
+    @property
+    def commune_codes(self) -> tuple[str, ...]:
+        return self.communes or ((self.insee,) if self.insee else ())
 
 
 @dataclass
@@ -94,6 +104,9 @@ prepare: Hooks[Callable[[City, CityRequest], None]] = Hooks("prepare")
 registered: Hooks[Callable[[City, CityRequest, str], None]] = Hooks("registered")
 # seed(seed): runs in the city's schema; must be idempotent (provisioning may run again).
 seed: Hooks[Callable[[CitySeed], None]] = Hooks("seed")
+# territory(city): `city.communes` changed (communes moved to another tenant): refill the
+# figures the prepare hooks derived from them (unsaved; public schema).
+territory: Hooks[Callable[[City], None]] = Hooks("territory")
 # renamed(city, name): the city's display name changed; runs in the city's schema.
 renamed: Hooks[Callable[[City, str], None]] = Hooks("renamed")
 
@@ -107,6 +120,30 @@ class FeatureStore(Protocol):
 
 
 _feature_store: FeatureStore | None = None
+
+
+class CommunesReference(Protocol):
+    """What tenants asks the communes reference (shared_apps.geo) at onboarding."""
+
+    def epci_communes(self, epci: str) -> list[str] | None:
+        """The EPCI's communes (INSEE codes, most populous first), None when unknown."""
+        ...
+
+
+_communes_reference: CommunesReference | None = None
+
+
+def communes_reference_register(reference: CommunesReference) -> None:
+    global _communes_reference
+    _communes_reference = reference
+
+
+def communes_reference() -> CommunesReference:
+    if _communes_reference is None:
+        raise ImproperlyConfigured(
+            "No communes reference registered: install shared_apps.geo (it registers one)."
+        )
+    return _communes_reference
 
 
 def feature_store_register(store: FeatureStore) -> None:

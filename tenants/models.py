@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -17,11 +18,20 @@ class CityStatus(models.TextChoices):
 
 
 class City(TenantMixin):
-    """A municipality using Tremplin; its data lives in the schema `schema_name`."""
+    """A territory using Tremplin (one commune or several); its data lives in `schema_name`.
+
+    `insee` is the default commune (the first of `communes`, and the one that names the city
+    when it is alone); `communes` the member communes' INSEE codes, in the operator's order.
+    Read through `commune_codes`. Which tenant covers a commune is `CityCommune`, written in
+    the same transaction (tenants.services is the only writer of both).
+    """
 
     name = models.CharField(_("nom"), max_length=120)
     slug = models.SlugField(_("identifiant"), max_length=40, unique=True)
     insee = models.CharField(_("code INSEE"), max_length=5, db_index=True)
+    communes = ArrayField(
+        models.CharField(max_length=5), verbose_name=_("communes"), default=list, blank=True
+    )
     departement = models.CharField(_("département"), max_length=3)
     region = models.CharField(_("région"), max_length=3)
     epci = models.CharField(_("EPCI (SIREN)"), max_length=9, blank=True)
@@ -54,6 +64,16 @@ class City(TenantMixin):
         return slug.replace("-", "_")
 
     @property
+    def commune_codes(self) -> list[str]:
+        """The territory: its communes' INSEE codes, the default first (never empty)."""
+        return list(self.communes) or ([self.insee] if self.insee else [])
+
+    @property
+    def is_territory(self) -> bool:
+        """Several communes: young people say which one they live in."""
+        return len(self.commune_codes) > 1
+
+    @property
     def is_serving(self) -> bool:
         return self.status in (CityStatus.ACTIVE, CityStatus.SUSPENDED)
 
@@ -65,6 +85,31 @@ class City(TenantMixin):
     @property
     def url(self) -> str:
         return build_url(self.primary_host)
+
+
+class CityCommune(models.Model):
+    """One commune covered by one tenant: the unique index is "one tenant per territory".
+
+    A row per (city, commune), unique on the commune: onboarding a commune another tenant
+    covers is a 409 (tenants.services), and two onboardings racing for it are settled by the
+    index, not by a check that both could pass. The City row keeps the same list (`communes`)
+    for reading: it travels with the city the host cache holds, at no query.
+    """
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="commune_claims")
+    insee = models.CharField(_("code INSEE"), max_length=5)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["insee"], name="tenants_citycommune_one_tenant")
+        ]
+        ordering = ["insee"]
+        verbose_name = _("commune couverte")
+        verbose_name_plural = _("communes couvertes")
+
+    def __str__(self) -> str:
+        return f"{self.insee}→{self.city_id}"
 
 
 class Domain(DomainMixin):

@@ -19,27 +19,37 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from kernel.errors import Conflict, ValidationFailed
 
 from . import hooks, provisioning
 from .context import in_city
 from .hooks import CityRequest, CitySeed, FieldErrors
-from .models import AuditEntry, City, CityStatus, Domain
-from .validation import INSEE_RE, domain_errors, normalize_host, slug_errors
+from .models import AuditEntry, City, CityCommune, CityStatus, Domain
+from .validation import (
+    NO_TERRITORY,
+    domain_errors,
+    normalize_host,
+    slug_errors,
+    territory_errors,
+)
 
 logger = logging.getLogger(__name__)
 
 SYSTEM_ACTOR = "system"
 # The order fields are reported in (the first one's message is the error's message).
-FIELD_ORDER = ("name", "slug", "insee", "admin_email", "domain", "primary_color", "plan")
+FIELD_ORDER = (
+    "name", "slug", "insee", "communes", "epci", "admin_email", "domain", "primary_color", "plan"
+)  # fmt: skip
 # Written by every onboarding, whichever door it came through (`via`). The name predates the
 # API and the command writing it too; the audit history is filtered on it.
 ONBOARDING_STARTED = "console.onboarding_started"
 # Written when provisioning is left to a task: what the task needs to be resumed without it.
 PROVISIONING_QUEUED = "city.provisioning_queued"
 PROVISIONING_FAILED = "city.provisioning_failed"
+# Written on the tenant communes were taken from (an explicit move, or an archived tenant).
+COMMUNES_MOVED = "city.communes_moved"
 # A city still `provisioning` (or `failed`) this long after its last change is resumed by the
 # sweeper (tenants.tasks.resume_stalled_provisioning), at most this many failures in all.
 STALLED_AFTER = timedelta(minutes=10)
@@ -61,15 +71,20 @@ def city_request_validate(
     *,
     name: str,
     slug: str,
-    insee: str,
     admin_email: str,
+    insee: str | None = None,
+    communes: list[str] | tuple[str, ...] | None = None,
+    epci: str | None = None,
     domain: str | None = None,
     primary_color: str | None = None,
     plan: str = "",
+    move_communes: bool = False,
 ) -> CityRequest:
     """Check every field, ours then the apps' (tenants.hooks.validate); report all at once.
 
-    No database write.
+    The territory is one of `insee` (one commune), `communes` (INSEE codes, the first is the
+    default) or `epci` (its communes from the reference, the most populous first). No
+    database write.
     """
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
@@ -77,15 +92,15 @@ def city_request_validate(
     fields: FieldErrors = {}
     slug = (slug or "").strip()
     name = (name or "").strip()
-    insee = (insee or "").strip().upper()
     admin_email = (admin_email or "").strip().lower()
 
     if not name or len(name) > 120:
         fields["name"] = ["Le nom de la ville est obligatoire (120 caractères au plus)."]
     if errors := slug_errors(slug):
         fields["slug"] = errors
-    if not INSEE_RE.match(insee):
-        fields["insee"] = ["Le code INSEE comporte 5 caractères (par exemple 91286)."]
+    territory_field, codes, errors = _territory(insee=insee, communes=communes, epci=epci)
+    if errors:
+        fields[territory_field] = errors
     try:
         validate_email(admin_email)
     except ValidationError:
@@ -100,11 +115,14 @@ def city_request_validate(
     request = CityRequest(
         name=name,
         slug=slug,
-        insee=insee,
+        insee=codes[0] if codes and territory_field not in fields else "",
         admin_email=admin_email,
         domains=tuple(domains),
         primary_color=primary_color.upper() if primary_color else None,
         plan=(plan or "").strip(),
+        communes=tuple(codes) if territory_field not in fields else (),
+        territory_field=territory_field,
+        move_communes=bool(move_communes),
     )
     for validate in hooks.validate:
         for field, errors in validate(request).items():
@@ -117,13 +135,39 @@ def city_request_validate(
     return request
 
 
+def _territory(
+    *, insee: str | None, communes: list[str] | tuple[str, ...] | None, epci: str | None
+) -> tuple[str, list[str], list[str]]:
+    """(the input field used, the INSEE codes, its errors) from one of the three forms."""
+    given = [
+        (field, value)
+        for field, value in (("insee", insee), ("communes", communes), ("epci", epci))
+        if value not in (None, "", [], ())
+    ]
+    if not given:
+        return "insee", [], [NO_TERRITORY]
+    if len(given) > 1:
+        names = " et ".join(field for field, _value in given)
+        return given[1][0], [], [f"Indique une seule forme de territoire, pas {names}."]
+    field, value = given[0]
+    if field == "epci":
+        code = str(value).strip()
+        members = hooks.communes_reference().epci_communes(code)
+        if not members:
+            return field, [], [f"Aucun EPCI ne porte le code {code} (SIREN à 9 chiffres)."]
+        return field, members, []
+    codes = [str(value)] if field == "insee" else [str(code) for code in value]
+    codes = list(dict.fromkeys(code.strip().upper() for code in codes))
+    return field, codes, territory_errors(codes, single=field == "insee")
+
+
 def _in_field_order(fields: FieldErrors) -> FieldErrors:
     rank = {field: index for index, field in enumerate(FIELD_ORDER)}
     return dict(sorted(fields.items(), key=lambda item: rank.get(item[0], len(rank))))
 
 
 def _check_conflicts(request: CityRequest, *, existing: City | None) -> None:
-    if existing is not None and existing.insee != request.insee:
+    if existing is not None and existing.commune_codes != list(request.commune_codes):
         raise Conflict(
             f"L'identifiant « {request.slug} » est déjà utilisé par {existing.name}.",
             code="slug_taken",
@@ -149,10 +193,13 @@ def _check_conflicts(request: CityRequest, *, existing: City | None) -> None:
 
 @transaction.atomic
 def city_register(*, request: CityRequest, by: str = SYSTEM_ACTOR) -> tuple[City, bool]:
-    """Create the City row and its domains (status provisioning); re-running returns it.
+    """Create the City row, its communes and its domains (status provisioning); re-running
+    returns it.
 
-    The prepare hooks fill the row (the commune's département, région, population…), the
-    registered hooks run once it exists.
+    The prepare hooks fill the row (the communes' département, région, population…), the
+    registered hooks run once it exists. A commune another tenant covers is a Conflict naming
+    that tenant, unless `request.move_communes` (it is then taken from it, audited) or that
+    tenant is archived (taken, audited).
     """
     existing = City.objects.select_for_update().filter(slug=request.slug).first()
     _check_conflicts(request, existing=existing)
@@ -164,6 +211,7 @@ def city_register(*, request: CityRequest, by: str = SYSTEM_ACTOR) -> tuple[City
             slug=request.slug,
             schema_name=City.schema_name_for(request.slug),
             insee=request.insee,
+            communes=list(request.commune_codes),
             admin_email=request.admin_email,
             status=CityStatus.PROVISIONING,
         )
@@ -171,12 +219,104 @@ def city_register(*, request: CityRequest, by: str = SYSTEM_ACTOR) -> tuple[City
             prepare(city, request)
         city.save(force_insert=True)
         created = True
-        audit(actor=by, action="city.registered", city=city, insee=city.insee)
+    moved = _claim_communes(city, request, by=by)
+    if created:
+        details: dict[str, object] = {"insee": city.insee, "communes": city.commune_codes}
+        if moved:
+            details["moved_from"] = moved
+        audit(actor=by, action="city.registered", city=city, **details)
     for index, host in enumerate(request.domains):
         Domain.objects.get_or_create(
             domain=host, defaults={"tenant": city, "is_primary": index == 0 and created}
         )
     return city, created
+
+
+def _claim_communes(city: City, request: CityRequest, *, by: str) -> dict[str, list[str]]:
+    """Make `city` the tenant of each of its communes; returns {old tenant slug: communes}.
+
+    The unique index on CityCommune.insee decides between two onboardings racing for one
+    commune: the loser's insert waits for the winner's commit, then fails, and is answered
+    like any covered commune.
+    """
+    codes = city.commune_codes
+    claims = (
+        CityCommune.objects.select_for_update(of=("self",))
+        .filter(insee__in=codes)
+        .exclude(city=city)
+        .select_related("city")
+        .order_by("insee")
+    )
+    taken: dict[City, list[str]] = {}
+    for claim in claims:
+        other = claim.city
+        if other.status != CityStatus.ARCHIVED and not request.move_communes:
+            raise _covered(request, claim.insee, other)
+        taken.setdefault(other, []).append(claim.insee)
+    for other, moving in taken.items():
+        _release_communes(other, moving, to=city, by=by)
+    have = set(CityCommune.objects.filter(city=city).values_list("insee", flat=True))
+    for code in codes:
+        if code in have:
+            continue
+        try:
+            with transaction.atomic():
+                CityCommune.objects.create(city=city, insee=code)
+        except IntegrityError:
+            winner = CityCommune.objects.select_related("city").filter(insee=code).first()
+            if winner is None:  # the other onboarding rolled back meanwhile: try once more
+                CityCommune.objects.create(city=city, insee=code)
+                continue
+            raise _covered(request, code, winner.city) from None
+    return {other.slug: moving for other, moving in taken.items()}
+
+
+def _release_communes(other: City, moving: list[str], *, to: City, by: str) -> None:
+    """Take `moving` from the tenant `other` (locked), refill its row, audit it there."""
+    other = City.objects.select_for_update().get(pk=other.pk)
+    remaining = [code for code in other.commune_codes if code not in moving]
+    if not remaining and other.status != CityStatus.ARCHIVED:
+        raise Conflict(
+            f"{other.name} ({other.slug}) ne couvre que cette commune : la déplacer lui "
+            f"retirerait tout son territoire. Archive d'abord {other.name}.",
+            code="last_commune",
+            fields={"communes": [f"Seule commune de {other.name}."]},
+        )
+    CityCommune.objects.filter(city=other, insee__in=moving).update(city=to)
+    if remaining:
+        other.communes = remaining
+        other.insee = remaining[0]
+        for refill in hooks.territory:
+            refill(other)
+        other.save()
+    audit(
+        actor=by,
+        action=COMMUNES_MOVED,
+        city=other,
+        communes=moving,
+        to_slug=to.slug,
+        to_name=to.name,
+        archived=other.status == CityStatus.ARCHIVED,
+    )
+
+
+def _covered(request: CityRequest, insee: str, other: City) -> Conflict:
+    """The 409 for a commune `other` covers: its slug, name and URL, in the one error shape."""
+    url = other.url
+    message = (
+        f"La commune {insee} est déjà couverte par {other.name} ({other.slug}) : {url}. "
+        "Pour la rattacher à la nouvelle ville, demande explicitement son déplacement."
+    )
+    return Conflict(
+        message,
+        code="commune_covered",
+        fields={
+            request.territory_field: [f"{insee} : déjà couverte par {other.name}."],
+            "existing_slug": [other.slug],
+            "existing_name": [other.name],
+            "existing_url": [url],
+        },
+    )
 
 
 def _refill_spares_later() -> None:
@@ -220,8 +360,11 @@ def city_onboard(
     *,
     name: str,
     slug: str,
-    insee: str,
     admin_email: str,
+    insee: str | None = None,
+    communes: list[str] | tuple[str, ...] | None = None,
+    epci: str | None = None,
+    move_communes: bool = False,
     domain: str | None = None,
     primary_color: str | None = None,
     plan: str = "",
@@ -235,16 +378,21 @@ def city_onboard(
     hands the plan to the registered hooks (billing), then provisions: right away (the
     command: any failure leaves nothing), or with `background` in a Celery task sent after
     commit (API and console: the city stays `provisioning` until it ran; no invitation link).
-    `via` (command, api, console) is recorded in the audit row.
+    `via` (command, api, console) is recorded in the audit row. The territory is `insee`,
+    `communes` or `epci` (city_request_validate); `move_communes` takes the communes another
+    tenant covers instead of refusing them (audited on that tenant).
     """
     request = city_request_validate(
         name=name,
         slug=slug,
         insee=insee,
+        communes=communes,
+        epci=epci,
         admin_email=admin_email,
         domain=domain,
         primary_color=primary_color,
         plan=plan,
+        move_communes=move_communes,
     )
     if not background:
         provisioning.ensure_template()

@@ -9,6 +9,10 @@ from kernel.text import fold
 SLUG_RE = re.compile(r"^[a-z0-9](-?[a-z0-9])+$")
 SLUG_MIN, SLUG_MAX = 3, 40
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+# A territory is at most this many communes (the largest EPCI, the Métropole du Grand Paris
+# with Paris as one commune, has 131).
+MAX_COMMUNES = 200
+NO_TERRITORY = "Indique la commune (code INSEE), la liste des communes ou le code de l'EPCI."
 HOST_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 # Sub-domains kept for the platform itself or too easy to abuse for phishing.
@@ -34,6 +38,21 @@ def slug_errors(slug: str) -> list[str]:
         ]
     if slug in RESERVED_SLUGS:
         return [f"« {slug} » est réservé par la plateforme."]
+    return []
+
+
+def territory_errors(codes: list[str], *, single: bool = False) -> list[str]:
+    """Shape of a territory's INSEE codes (whether the communes exist is the reference's say)."""
+    if not codes:
+        return ["Indique au moins une commune."]
+    if len(codes) > MAX_COMMUNES:
+        return [f"Un territoire compte {MAX_COMMUNES} communes au plus."]
+    malformed = [code for code in codes if not INSEE_RE.match(code)]
+    if malformed and single:
+        return ["Le code INSEE comporte 5 caractères (par exemple 91286)."]
+    if malformed:
+        shown = ", ".join(f"« {code[:12]} »" for code in malformed[:5])
+        return [f"Un code INSEE comporte 5 caractères (par exemple 91286) : {shown}."]
     return []
 
 

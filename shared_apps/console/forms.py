@@ -16,7 +16,9 @@ class CommuneSearchForm(forms.Form):
 
 
 class CityCreateForm(forms.Form):
-    insee = forms.CharField(widget=forms.HiddenInput, max_length=5)
+    # The territory: one commune (insee, plus any other_communes), or a whole EPCI (epci).
+    insee = forms.CharField(widget=forms.HiddenInput, max_length=5, required=False)
+    epci = forms.CharField(widget=forms.HiddenInput, max_length=9, required=False)
     name = forms.CharField(label="Nom affiché", max_length=120)
     slug = forms.CharField(
         label="Identifiant (adresse de la ville)",
@@ -36,6 +38,18 @@ class CityCreateForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "color"}),
     )
     plan = forms.CharField(label="Offre", required=False, max_length=60)
+    other_communes = forms.CharField(
+        label="Autres communes du territoire (facultatif)",
+        required=False,
+        max_length=2000,
+        help_text="Codes INSEE séparés par des virgules : la ville couvrira ces communes en plus "
+        "de la première, qui reste celle par défaut.",
+    )
+    move_communes = forms.BooleanField(
+        label="Rattacher à cette ville les communes qu'une autre ville couvre déjà",
+        required=False,
+        help_text="Elles lui sont retirées ; le déplacement est inscrit au journal.",
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -43,6 +57,16 @@ class CityCreateForm(forms.Form):
             self.fields["plan"] = forms.ChoiceField(
                 label="Offre", choices=[("", "— à définir —"), *choices], required=False
             )
+
+    def territory(self) -> dict:
+        """city_onboard's territory arguments from the cleaned form."""
+        data = self.cleaned_data
+        if data.get("epci"):
+            return {"epci": data["epci"]}
+        others = [c for c in (data.get("other_communes") or "").replace(",", " ").split() if c]
+        if others:
+            return {"communes": [data.get("insee") or "", *others]}
+        return {"insee": data.get("insee") or ""}
 
 
 class SuspendForm(forms.Form):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from kernel.errors import ApplicationError
 
-from shared_apps.geo.communes import commune_get, commune_search
+from shared_apps.geo.communes import commune_get, commune_search, epci_communes, epci_name
 from tenants import domains as domain_services
 from tenants import features, lifecycle
 from tenants.access import canonical_url, current_city
@@ -256,12 +256,13 @@ def feature_allow(request: HttpRequest, slug: str) -> HttpResponse:
 
 @operator_required
 def onboarding(request: HttpRequest) -> HttpResponse:
-    """Step 1 (GET ?q=): find the commune. Step 2 (GET ?insee=): pre-filled form. POST: create."""
+    """Step 1 (GET ?q=): find the commune. Step 2 (GET ?insee= or ?epci=): pre-filled form
+    for that commune or that whole EPCI. POST: create."""
     if request.method == "POST":
         return _onboarding_submit(request)
+    taken = frozenset(City.objects.values_list("slug", flat=True))
     commune = commune_get(request.GET.get("insee", "").strip().upper())
     if commune is not None:
-        taken = frozenset(City.objects.values_list("slug", flat=True))
         form = CityCreateForm(
             initial={
                 "insee": commune.insee,
@@ -269,27 +270,72 @@ def onboarding(request: HttpRequest) -> HttpResponse:
                 "slug": slug_suggest(commune.name, departement=commune.departement, taken=taken),
             }
         )
-        return render(request, "console/onboarding_form.html", {"form": form, "commune": commune})
+        return _onboarding_form(request, form, commune=commune)
+    epci = request.GET.get("epci", "").strip()
+    if epci_communes(epci):
+        name = epci_name(epci)
+        form = CityCreateForm(
+            initial={"epci": epci, "name": name, "slug": slug_suggest(name, taken=taken)}
+        )
+        return _onboarding_form(request, form, epci=epci)
     search = CommuneSearchForm(request.GET or None)
-    results = None
+    results = epcis = None
     if search.is_valid():
         results = commune_search(search.cleaned_data["q"], limit=20)
-    return render(request, "console/onboarding_search.html", {"search": search, "results": results})
+        seen: dict[str, str] = {}
+        for found in results:
+            if found.epci and found.epci not in seen:
+                seen[found.epci] = found.epci_name
+        epcis = [
+            {"code": code, "name": name, "count": len(epci_communes(code) or [])}
+            for code, name in seen.items()
+        ]
+    context = {"search": search, "results": results, "epcis": epcis}
+    return render(request, "console/onboarding_search.html", context)
+
+
+HIDDEN = ("insee", "epci")  # the territory's fields: their errors are shown above the form
+
+
+def _onboarding_form(
+    request: HttpRequest,
+    form: CityCreateForm,
+    *,
+    commune=None,
+    epci: str = "",
+    covered: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    members = [commune_get(code) for code in epci_communes(epci) or []] if epci else []
+    context = {
+        "form": form,
+        "commune": commune,
+        "epci": epci,
+        "epci_name": epci_name(epci) if epci else "",
+        "members": [m for m in members if m is not None],
+        "covered": covered,
+    }
+    return render(request, "console/onboarding_form.html", context, status=status)
 
 
 def _onboarding_submit(request: HttpRequest) -> HttpResponse:
     form = CityCreateForm(request.POST)
     commune = commune_get(form.data.get("insee", "").strip().upper())
-    if commune is None:
+    epci = form.data.get("epci", "").strip()
+    if commune is None and not epci_communes(epci):
         messages.error(request, "Commune introuvable : recommence la recherche.")
         return redirect("console:onboarding")
+    if commune is not None:
+        epci = ""
+    covered = None
     if form.is_valid():
         data = form.cleaned_data
         try:
             city = city_onboard(
                 name=data["name"],
                 slug=data["slug"],
-                insee=commune.insee,
+                **form.territory(),
+                move_communes=data["move_communes"],
                 admin_email=data["admin_email"],
                 primary_color=data["primary_color"] or None,
                 plan=data["plan"],
@@ -298,17 +344,25 @@ def _onboarding_submit(request: HttpRequest) -> HttpResponse:
                 background=True,
             ).city
         except ApplicationError as exc:
-            for field, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            if not any(exc.message in errors for errors in exc.fields.values()):
+            if exc.code == "commune_covered":
+                # The tenant that covers it, with a link: the operator decides (move or not).
+                covered = {
+                    "slug": exc.fields["existing_slug"][0],
+                    "name": exc.fields["existing_name"][0],
+                    "url": exc.fields["existing_url"][0],
+                }
                 form.add_error(None, exc.message)
+            else:
+                for field, errors in exc.fields.items():
+                    field = "other_communes" if field == "communes" else field
+                    target = field if field in form.fields and field not in HIDDEN else None
+                    for error in errors:
+                        form.add_error(target, error)
+                if not any(exc.message in errors for errors in exc.fields.values()):
+                    form.add_error(None, exc.message)
         else:
             return redirect("console:city-progress", slug=city.slug)
-    response = render(
-        request, "console/onboarding_form.html", {"form": form, "commune": commune}, status=400
-    )
-    return response
+    return _onboarding_form(request, form, commune=commune, epci=epci, covered=covered, status=400)
 
 
 @operator_required

@@ -103,3 +103,39 @@ def commune_search(query: str, *, limit: int = 20) -> list[Commune]:
         ranked = _search_names(normalized) if normalized else []
     ranked.sort(key=lambda item: item[:3])
     return [Commune(*item[3]) for item in ranked[:limit]]
+
+
+# Municipal arrondissements of Paris, Lyon and Marseille: in the reference next to their
+# commune (with its EPCI), they are not members of the EPCI beside it.
+_ARRONDISSEMENTS = re.compile(r"^(751(0[1-9]|1\d|20)|6938[1-9]|132(0[1-9]|1[0-6]))$")
+
+
+def is_arrondissement(insee: str) -> bool:
+    return bool(_ARRONDISSEMENTS.match(insee or ""))
+
+
+@cache
+def _epci_index() -> dict[str, tuple[str, ...]]:
+    """EPCI SIREN → its communes' INSEE codes, most populous first (arrondissements left out)."""
+    members: dict[str, list[_Fields]] = {}
+    for fields in _reference().values():
+        if fields[6] and not is_arrondissement(fields[0]):
+            members.setdefault(fields[6], []).append(fields)
+    return {
+        epci: tuple(f[0] for f in sorted(rows, key=lambda f: (-f[9], f[0])))
+        for epci, rows in members.items()
+    }
+
+
+def epci_communes(epci: str) -> list[str] | None:
+    """The communes of an EPCI (SIREN), most populous first; None when no commune has it."""
+    if not isinstance(epci, str):
+        return None
+    codes = _epci_index().get(epci.strip())
+    return list(codes) if codes else None
+
+
+def epci_name(epci: str) -> str:
+    """The EPCI's name ("CA de Lens - Liévin"), or "" when unknown."""
+    codes = _epci_index().get((epci or "").strip()) if isinstance(epci, str) else None
+    return _reference()[codes[0]][7] if codes else ""
