@@ -85,7 +85,7 @@ def agenda_ics(request: HttpRequest) -> HttpResponse:
     body = events_to_ics(
         hits=event_list_for_city(city=city),
         calendar_name=f"Agenda jeunesse - {city.name}",
-        host=request.get_host().split(":")[0],
+        host=city.primary_host.split(":")[0],
         url_for=lambda hit: canonical_url(request, f"/offres/{hit.offer.pk}/"),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

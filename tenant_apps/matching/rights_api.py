@@ -27,7 +27,7 @@ from tenant_apps.youth.choices import (
     Situation,
 )
 from tenant_apps.youth.validation import profile_errors
-from tenants.access import CityAPIView, OnCityHost, current_city
+from tenants.access import CityAPIView, OnCityHost, canonical_url, current_city
 from tenants.cache import platform_cache
 
 from . import computed, services
@@ -98,7 +98,7 @@ def offer_json(candidate: Candidate, request) -> dict:
         "starts_at": candidate.starts_at.isoformat() if candidate.starts_at else None,
         "ends_at": candidate.ends_at.isoformat() if candidate.ends_at else None,
         "is_national": candidate.is_national,
-        "url": request.build_absolute_uri(offer_path(candidate)),
+        "url": canonical_url(request, offer_path(candidate)),
         "amount": {
             "value": float(candidate.amount_value) if candidate.amount_value is not None else None,
             "unit": candidate.amount_unit,
@@ -179,7 +179,7 @@ def _evaluate_anonymous(request, data: dict, *, wait: float) -> Response:
     platform_cache.set(f"rights:poll:{city.schema_name}:{token}", data, timeout=POLL_TTL)
     poll = reverse("api-rights-evaluate-poll", args=[token])
     return Response(
-        {**body, "poll_url": request.build_absolute_uri(poll)}, status=status.HTTP_202_ACCEPTED
+        {**body, "poll_url": canonical_url(request, poll)}, status=status.HTTP_202_ACCEPTED
     )
 
 

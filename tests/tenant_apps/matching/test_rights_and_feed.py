@@ -190,3 +190,15 @@ def test_rights_of_one_city_never_show_another_citys_aids(api_for, grigny, genne
     data = api_for(gennevilliers).post("/api/v1/rights/evaluate/", {}, format="json").json()
     assert "Aide de Grigny" not in [o["title"] for o in data["eligible"]]
     assert api_for(grigny).post("/api/v1/rights/evaluate/", {}, format="json").json()["eligible"]
+
+
+def test_rights_links_use_the_city_canonical_url_not_the_host_header(api_for, grigny, national):
+    national(title="Aide emploi", eligibility=JOBSEEKER)
+    body = {"birth_date": born(19), "situation": "demandeur_emploi"}
+    # Reached on an internal port (a proxy's upstream): links still point at the public host.
+    response = api_for("grigny.localhost:9999").post(
+        "/api/v1/rights/evaluate/", body, format="json"
+    )
+    assert response.status_code == 200
+    url = response.json()["eligible"][0]["url"]
+    assert url.startswith("http://grigny.localhost") and ":9999" not in url
