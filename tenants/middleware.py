@@ -19,6 +19,9 @@ from .resolution import host_cache
 from .validation import normalize_host
 
 HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
+# The reverse proxy's on-demand TLS permission (tenants/views.tls_ask): Caddy calls the web port
+# with its own Host header, so this path too answers on any host, from the public URL map.
+TLS_ASK_PATH = "/internal/tls/ask"
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,8 @@ class CityMiddleware(TenantMainMiddleware):
         if request.path_info in HEALTH_PATHS:
             with contextlib.suppress(OperationalError, InterfaceError):
                 host_cache.resolve(raw_host)  # warms the cache for the requests that follow
+            return self._serve_public(request)
+        if request.path_info == TLS_ASK_PATH:
             return self._serve_public(request)
         resolution = host_cache.resolve(raw_host)
         if resolution.kind == "public":

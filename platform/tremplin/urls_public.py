@@ -3,12 +3,14 @@
 from django.urls import include, path
 
 from shared_apps.billing import api_urls as billing_api_urls
-from tenants.views import platform_home
+from tenants.views import platform_home, tls_ask
 
 from .urls_common import common_patterns, handler400, handler404, handler500  # noqa: F401
 
 urlpatterns = [
     path("", platform_home, name="home"),
+    # Caddy's on-demand TLS permission; the middleware routes it here whatever the Host.
+    path("internal/tls/ask", tls_ask, name="tls-ask"),
     path("api/v1/", include("tenants.api_urls")),
     path("api/v1/", include(billing_api_urls.public_urlpatterns)),
     path("billing/", include("shared_apps.billing.urls")),

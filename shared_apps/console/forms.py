@@ -75,7 +75,9 @@ class SuspendForm(forms.Form):
 
 class DomainForm(forms.Form):
     domain = forms.CharField(label="Nom de domaine", max_length=253)
-    primary = forms.BooleanField(label="En faire le domaine principal", required=False)
+    primary = forms.BooleanField(
+        label="En faire le domaine principal (domaine déjà vérifié)", required=False
+    )
 
 
 class DropForm(forms.Form):

@@ -18,5 +18,6 @@ urlpatterns = [
     path("villes/<slug:slug>/domaines/ajouter/", views.domain_add, name="domain-add"),
     path("villes/<slug:slug>/domaines/principal/", views.domain_primary, name="domain-primary"),
     path("villes/<slug:slug>/domaines/retirer/", views.domain_remove, name="domain-remove"),
+    path("villes/<slug:slug>/domaines/verifier/", views.domain_verify, name="domain-verify"),
     path("villes/<slug:slug>/fonctionnalites/", views.feature_allow, name="feature-allow"),
 ]

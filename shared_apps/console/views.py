@@ -95,7 +95,7 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "checkout_form": CheckoutForm(initial={"plan": billing.plan_key}),
         "payment": {"ok": "done", "annule": "canceled"}.get(request.GET.get("paiement", "")),
         "features": features.feature_states(city=city) if city.is_serving else [],
-        "domains": list(city.domains.all()),
+        "domains": _domain_rows(city),
         "audit": AuditEntry.objects.filter(city=city)[:20],
         "suspend_form": SuspendForm(),
         "domain_form": DomainForm(),
@@ -210,6 +210,33 @@ def domain_add(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             f"Domaine {host} ajouté.",
         )
+    return redirect("console:city-detail", slug=slug)
+
+
+def _domain_rows(city: City) -> list[dict]:
+    """Each domain, whether it is verified and, if not, the DNS record the city must create."""
+    rows = []
+    for domain in city.domains.all():
+        verified = domain_services.is_verified(city, domain)
+        challenge = (
+            None
+            if verified
+            else domain_services.domain_challenge_for(city=city, host=domain.domain)
+        )
+        rows.append({"d": domain, "verified": verified, "challenge": challenge})
+    return rows
+
+
+@operator_required
+@require_POST
+def domain_verify(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    host = request.POST.get("domain", "")
+    _act(
+        request,
+        lambda: domain_services.domain_verify(city=city, host=host, by=request.user.email),
+        f"{host} est vérifié : il peut devenir le domaine principal et recevoir son certificat.",
+    )
     return redirect("console:city-detail", slug=slug)
 
 

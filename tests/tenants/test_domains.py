@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from kernel.errors import Conflict, NotFound, ValidationFailed
 
 from tenants.domains import domain_add, domain_make_primary, domain_remove
 from tenants.models import AuditEntry, Domain
 from tenants.resolution import host_cache
+
+
+def dns_checked(host: str) -> None:
+    """As if the operator had verified the domain's TXT record (test_domain_verification.py)."""
+    Domain.objects.filter(domain=host).update(verified_at=timezone.now())
 
 
 def hosts(city) -> list[tuple[str, bool]]:
@@ -19,6 +25,7 @@ def test_add_make_primary_remove_are_audited(grigny):
     domain_add(city=grigny, host="Jeunes.Grigny.test", by="ops@tremplin.test")
     domain_add(city=grigny, host="jeunes.grigny.test", by="ops@tremplin.test")  # idempotent
     assert hosts(grigny) == [("grigny.localhost", True), ("jeunes.grigny.test", False)]
+    dns_checked("jeunes.grigny.test")
     domain_make_primary(city=grigny, host="jeunes.grigny.test", by="ops@tremplin.test")
     assert hosts(grigny) == [("grigny.localhost", False), ("jeunes.grigny.test", True)]
     with pytest.raises(Conflict):
@@ -62,6 +69,7 @@ def test_secondary_domain_redirects_permanently_to_primary_same_path(grigny):
     response = Client(HTTP_HOST="jeunes.grigny.test").get("/connexion/?next=/x")
     assert response.status_code == 301
     assert response["Location"] == "http://grigny.localhost:8000/connexion/?next=/x"
+    dns_checked("jeunes.grigny.test")
     domain_make_primary(city=grigny, host="jeunes.grigny.test", by="ops")
     response = Client(HTTP_HOST="grigny.localhost").get("/")
     assert response.status_code == 301

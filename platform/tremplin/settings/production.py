@@ -21,7 +21,8 @@ CSRF_COOKIE_SECURE = True
 # The proxy redirects too; this catches a request that reached the web port over plain HTTP.
 # false only while custom domains are served over plain HTTP (deploy/caddy/Caddyfile).
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes talk to the web port directly
+# Probes and Caddy's TLS "ask" request talk to the web port directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^internal/tls/ask$"]
 # HSTS, one year, city subdomains included. 0 turns it off: only while some host has no
 # publicly trusted certificate (Caddy's internal CA), since browsers then refuse to bypass
 # the warning for as long as max-age says.

@@ -1,6 +1,6 @@
 """Multi-tenancy: one PostgreSQL schema per city (django-tenants)."""
 
-from .env import env_int, env_str, link_settings
+from .env import env_bool, env_int, env_list, env_str, link_settings
 
 # TENANCY
 TENANT_MODEL = "tenants.City"
@@ -27,3 +27,10 @@ TREMPLIN_NOTIFICATIONS_PER_WEEK = env_int("TREMPLIN_NOTIFICATIONS_PER_WEEK", 3)
 # Key that signs city archives (export_city / import_city, HMAC-SHA256 of the manifest); empty:
 # derived from SECRET_KEY. Platforms that exchange archives share it.
 TREMPLIN_ARCHIVE_KEY = env_str("TREMPLIN_ARCHIVE_KEY", "")
+# CUSTOM DOMAINS
+# DNS servers ("host" or "host:port") that check a custom domain's TXT record before it can be
+# made primary or get a certificate; empty: the machine's resolvers (/etc/resolv.conf).
+TREMPLIN_DNS_NAMESERVERS = env_list("TREMPLIN_DNS_NAMESERVERS", [])
+# /internal/tls/ask (Caddy's on-demand TLS permission) refuses requests that came through the
+# reverse proxy (they carry X-Forwarded-For): only Caddy itself, calling the web port, is served.
+TREMPLIN_TLS_ASK_INTERNAL_ONLY = env_bool("TREMPLIN_TLS_ASK_INTERNAL_ONLY", True)

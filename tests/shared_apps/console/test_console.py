@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import Client
 
 from shared_apps.accounts.models import Role
+from tenants.domains import domain_challenge_for
 from tenants.features import feature_states
 from tenants.models import AuditEntry, City, CityStatus, Domain
 from tenants.tasks import provision_city
@@ -171,15 +172,51 @@ def test_drop_with_a_wrong_slug_is_refused_with_a_message(console, grigny):
     assert City.objects.filter(pk=grigny.pk).exists()
 
 
-def test_domains_from_the_console(console, grigny):
+def test_domains_from_the_console(console, grigny, fake_dns):
     console.post("/console/villes/grigny/domaines/ajouter/", {"domain": "jeunes.grigny.test"})
     assert Domain.objects.filter(tenant=grigny, domain="jeunes.grigny.test").exists()
+    challenge = domain_challenge_for(city=grigny, host="jeunes.grigny.test")
+    fake_dns.txt[challenge.name] = [challenge.value]
+    console.post("/console/villes/grigny/domaines/verifier/", {"domain": "jeunes.grigny.test"})
     console.post("/console/villes/grigny/domaines/principal/", {"domain": "jeunes.grigny.test"})
     assert Domain.objects.get(domain="jeunes.grigny.test").is_primary
     bad = console.post(
         "/console/villes/grigny/domaines/ajouter/", {"domain": "localhost"}, follow=True
     )
     assert "pas valide" in bad.content.decode()
+
+
+def test_the_console_shows_the_dns_record_and_refuses_an_unverified_primary(
+    console, grigny, gennevilliers, fake_dns
+):
+    console.post("/console/villes/grigny/domaines/ajouter/", {"domain": "jeunes.grigny.test"})
+    challenge = domain_challenge_for(city=grigny, host="jeunes.grigny.test")
+    page = console.get("/console/villes/grigny/").content.decode()
+    assert challenge.name in page and challenge.value in page and "Vérifier" in page
+    assert challenge.value not in console.get("/console/villes/gennevilliers/").content.decode()
+
+    refused = console.post(
+        "/console/villes/grigny/domaines/principal/", {"domain": "jeunes.grigny.test"}, follow=True
+    ).content.decode()
+    assert "pas encore vérifié" in refused
+    missing = console.post(
+        "/console/villes/grigny/domaines/verifier/", {"domain": "jeunes.grigny.test"}, follow=True
+    ).content.decode()
+    assert "Enregistrement introuvable" in missing
+    assert not Domain.objects.get(domain="jeunes.grigny.test").is_primary
+
+    fake_dns.txt[challenge.name] = [challenge.value]
+    done = console.post(
+        "/console/villes/grigny/domaines/verifier/", {"domain": "jeunes.grigny.test"}, follow=True
+    ).content.decode()
+    assert "est vérifié" in done and challenge.value not in done
+    console.post("/console/villes/grigny/domaines/principal/", {"domain": "jeunes.grigny.test"})
+    assert Domain.objects.get(domain="jeunes.grigny.test").is_primary
+    # Another city's domain cannot be verified through this city's page.
+    console.post(
+        "/console/villes/gennevilliers/domaines/verifier/", {"domain": "jeunes.grigny.test"}
+    )
+    assert AuditEntry.objects.filter(action="domain.verified").count() == 1
 
 
 def test_feature_allow_from_the_console(console, grigny, gennevilliers):
