@@ -82,13 +82,16 @@ def django_db_setup(django_test_environment, django_db_blocker, django_db_modify
 def _fresh_tenancy_state() -> Iterator[None]:
     """Each test starts in public with empty process caches (its DB rows are rolled back)."""
     from tenant_apps.matching.candidates import candidate_cache
+    from tenants.generations import generations_reset
 
     host_cache.invalidate()
     candidate_cache.invalidate()
+    generations_reset()  # cached pages and branding of rolled-back rows
     yield
     connection.set_schema_to_public()
     host_cache.invalidate()
     candidate_cache.invalidate()
+    generations_reset()
 
 
 @pytest.fixture(autouse=True)

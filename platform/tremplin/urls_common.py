@@ -1,5 +1,6 @@
 """Routes served on every host: health, sign-in, API schema and docs."""
 
+from django.conf import settings
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
@@ -8,7 +9,9 @@ from .api_docs import ApiDocsView
 
 
 def common_patterns(*, urlconf: str) -> list:
+    bench = [path("_bench/ceiling", views.bench_ceiling)] if settings.TREMPLIN_BENCH_CEILING else []
     return [
+        *bench,
         path("healthz", views.healthz, name="healthz"),
         path("readyz", views.readyz, name="readyz"),
         path("", include("shared_apps.accounts.urls")),

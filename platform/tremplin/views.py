@@ -20,6 +20,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @any_host_page
+def bench_ceiling(request: HttpRequest) -> JsonResponse:
+    """The load benchmark's yardstick: the whole middleware stack, then no query and no cache
+    read (routed only with TREMPLIN_BENCH_CEILING on)."""
+    return JsonResponse({"status": "ok"})
+
+
+@any_host_page
 def readyz(request: HttpRequest) -> JsonResponse:
     """The database and Redis answer; 503 naming what is down otherwise."""
     checks = {"database": _database_check(), "redis": _redis_check()}

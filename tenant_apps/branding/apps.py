@@ -8,6 +8,6 @@ class BrandingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import hooks
+        from . import hooks, signals  # noqa: F401 - signals: cached branding goes stale
 
         hooks.register()  # brand colour, first branding row, renames (tenants.hooks)

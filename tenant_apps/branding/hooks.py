@@ -4,10 +4,12 @@ onboarded with, its first branding row, and the display name when an import rena
 from __future__ import annotations
 
 from tenants import hooks
+from tenants.generations import generation_bump
 from tenants.models import City
 
 from .colors import AA_CONTRAST, WHITE, contrast_ratio, is_hex_color
 from .models import Branding
+from .selectors import BRANDING
 from .services import branding_initialize
 
 
@@ -32,6 +34,7 @@ def branding_seed(seeding: hooks.CitySeed) -> None:
 
 def branding_rename(city: City, name: str) -> None:
     Branding.objects.update(display_name=name.strip()[:120])
+    generation_bump(BRANDING)  # a queryset update sends no signal
 
 
 def register() -> None:

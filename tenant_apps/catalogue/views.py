@@ -3,6 +3,9 @@ city's iCalendar feed of events."""
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +13,7 @@ from django.utils import timezone
 
 from tenant_apps.interactions import record
 from tenants.access import canonical_url
+from tenants.pagecache import anonymous_cached
 from tenants.pages import city_page
 
 from .api import OfferFiltersSerializer
@@ -24,8 +28,27 @@ from .selectors import (
 )
 from .themes import theme_choices, theme_labels
 
+# What the anonymous pages show comes from these generations (tenants.generations): the
+# catalogue, the branding, and (places left at an event) the portal's registrations.
+PAGE_GENERATIONS = ("catalogue", "branding", "portal")
+
+
+@dataclass(frozen=True)
+class OfferRef:
+    """What analytics keeps of an offer viewed (tenant_apps.interactions), stored with a cached
+    page so that serving it from the cache counts the view again."""
+
+    pk: uuid.UUID
+    kind: str
+    themes: tuple[str, ...]
+
+
+def _record_again(request: HttpRequest, event: dict) -> None:
+    record(request, **event)
+
 
 @city_page
+@anonymous_cached(*PAGE_GENERATIONS, on_hit=_record_again)
 def offer_list_page(request: HttpRequest) -> HttpResponse:
     """Search form and results; works without JavaScript (GET form)."""
     params = OfferFiltersSerializer(data=request.GET)
@@ -37,12 +60,14 @@ def offer_list_page(request: HttpRequest) -> HttpResponse:
         filters = OfferFilters()
     results = offer_list_for_city(filters=filters, city=request.city)
     page = Paginator(results, 20).get_page(request.GET.get("page"))
+    event = None
     if (filters.q or filters.theme) and page.number == 1:
-        record(request, "search", query=filters.q, results=page.paginator.count,
-               themes=[filters.theme])  # fmt: skip
+        event = dict(kind="search", query=filters.q, results=page.paginator.count,
+                     themes=[filters.theme])  # fmt: skip
+        record(request, **event)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
+    response = render(
         request,
         "catalogue/offer_list.html",
         {
@@ -56,16 +81,21 @@ def offer_list_page(request: HttpRequest) -> HttpResponse:
             "form": request.GET,
         },
     )
+    response.page_event = event
+    return response
 
 
 @city_page
+@anonymous_cached(*PAGE_GENERATIONS, on_hit=_record_again)
 def offer_detail_page(request: HttpRequest, offer_id) -> HttpResponse:
     hit = offer_get_for_city(offer_id=offer_id, city=request.city)
     if hit is None:
         raise Http404
     labels = theme_labels()
-    record(request, "view", offer=hit.offer)
-    return render(
+    offer = hit.offer
+    event = dict(kind="view", offer=OfferRef(offer.pk, offer.kind, tuple(offer.themes or ())))
+    record(request, **event)
+    response = render(
         request,
         "catalogue/offer_detail.html",
         {
@@ -76,6 +106,8 @@ def offer_detail_page(request: HttpRequest, offer_id) -> HttpResponse:
             "now": timezone.now(),
         },
     )
+    response.page_event = event
+    return response
 
 
 @city_page

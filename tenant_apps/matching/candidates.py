@@ -1,34 +1,44 @@
-"""Everything a city offers, flattened for matching and cached per process.
+"""Everything a city offers, flattened for matching, cached in Redis and in each process.
 
 Matching a young person reads every published offer visible in the city (local + national, not
 hidden). Loading them is the slow part, and it is the same for everyone in the city, so the list
-is kept in memory per city and rebuilt when the catalogue changes (a generation number in Redis,
-bumped by signals on every catalogue write) or after CANDIDATES_TTL seconds.
+is built once per catalogue generation of the city (tenants.generations: bumped by signals on
+every catalogue write in that city, or on the national catalogue for every city), stored in
+Redis for every process (a worker that just started reads it instead of rebuilding), and kept
+in the process in an LRU bounded by the entries' size, not by a count of cities. After
+CANDIDATES_TTL seconds it is rebuilt anyway (offers open and close with time).
 """
 
 from __future__ import annotations
 
 import json
+import pickle
 import threading
 import time
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+
+from cachetools import LRUCache
+from django.conf import settings
 
 from shared_apps.national.models import NationalOffer
 from tenant_apps.catalogue.models import Offer, OfferKind
 from tenant_apps.catalogue.selectors import OfferFilters, offer_list_for_city
 from tenants.cache import platform_cache
+from tenants.generations import EVERY_CITY, generation_key, generations
 from tenants.models import City
 
 from .eligibility import Institution
 
-# Platform-wide: a national offer changed in public invalidates every city's candidates.
-GENERATION_KEY = "matching:catalogue:generation"
+# The catalogue's generations: one per city, and one for the national catalogue (every city).
+CATALOGUE = "catalogue"
+GENERATION_KEY = generation_key(CATALOGUE, EVERY_CITY)
 CANDIDATES_TTL = 300
-MAX_CITIES_CACHED = 64
+# Per process, in bytes of the pickled candidates (about a third of their size in memory):
+# 5,000 offers take ~3 MB, a city with the national catalogue only ~0.3 MB.
+DEFAULT_PROCESS_BUDGET = 48 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +87,8 @@ def _institution(offer, city: City) -> Institution | None:
     """The territory of who grants the aid, for `attached_to_institution`."""
     kind = (offer.institution_type or "").lower()
     if isinstance(offer, Offer):
+        if city.is_territory:  # the territory grants it: any of its communes
+            return Institution("communes", " ".join(city.commune_codes))
         return Institution("commune", city.insee)
     codes = {
         "region": offer.region_codes,
@@ -166,31 +178,70 @@ def _build(city: City) -> tuple[Candidate, ...]:
     return tuple(result)
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    built_at: float  # time.time(): comparable between processes
+    version: str
+    candidates: tuple[Candidate, ...]
+    size: int
+
+
+def _redis_key(schema_name: str, version: str) -> str:
+    return f"matching:candidates:{schema_name}:{version}"
+
+
 class CandidateCache:
-    def __init__(self) -> None:
-        self._entries: OrderedDict[str, tuple[float, int, tuple[Candidate, ...]]] = OrderedDict()
+    def __init__(self, budget: int | None = None) -> None:
+        budget = budget or getattr(
+            settings, "TREMPLIN_CANDIDATES_CACHE_BYTES", DEFAULT_PROCESS_BUDGET
+        )
+        self._entries: LRUCache[str, _Entry] = LRUCache(budget, getsizeof=lambda e: e.size)
         self._lock = threading.Lock()
 
     def get(self, city: City) -> tuple[Candidate, ...]:
-        generation = platform_cache.get(GENERATION_KEY) or 0
-        entry = self._entries.get(city.schema_name)
-        if entry and entry[1] == generation and time.monotonic() - entry[0] < CANDIDATES_TTL:
-            return entry[2]
-        candidates = _build(city)
+        schema = city.schema_name
+        shared = generations.version([(CATALOGUE, schema), (CATALOGUE, EVERY_CITY)])
+        # Redis unreachable: this process's copy, for CANDIDATES_TTL at most.
+        version = shared or "local"
         with self._lock:
-            self._entries[city.schema_name] = (time.monotonic(), generation, candidates)
-            self._entries.move_to_end(city.schema_name)
-            while len(self._entries) > MAX_CITIES_CACHED:
-                self._entries.popitem(last=False)
-        return candidates
+            entry = self._entries.get(schema)
+        if entry and entry.version == version and time.time() - entry.built_at < CANDIDATES_TTL:
+            return entry.candidates
+        entry = self._shared(schema, version) if shared else None
+        if entry is None:
+            built_at = time.time()
+            candidates = _build(city)
+            blob = pickle.dumps((built_at, candidates), protocol=pickle.HIGHEST_PROTOCOL)
+            entry = _Entry(built_at, version, candidates, len(blob))
+            if shared:
+                platform_cache.set(_redis_key(schema, version), blob, timeout=CANDIDATES_TTL)
+        with self._lock:
+            if entry.size <= self._entries.maxsize:
+                self._entries[schema] = entry
+        return entry.candidates
 
-    def invalidate(self) -> None:
-        try:
-            platform_cache.incr(GENERATION_KEY)
-        except ValueError:
-            platform_cache.set(GENERATION_KEY, 1, timeout=None)
+    def _shared(self, schema: str, version: str) -> _Entry | None:
+        """What another process built for this version, when it is still fresh."""
+        blob = platform_cache.get(_redis_key(schema, version))
+        if not isinstance(blob, bytes):
+            return None
+        built_at, candidates = pickle.loads(blob)  # noqa: S301 - our own Redis, our own pickle
+        if time.time() - built_at >= CANDIDATES_TTL:
+            return None
+        return _Entry(built_at, version, candidates, len(blob))
+
+    def invalidate(self, schema_name: str | None = None) -> None:
+        """Stale candidates for one city (its schema), or for every city (None: the national
+        catalogue changed)."""
+        generations.bump(CATALOGUE, schema_name or EVERY_CITY)
         with self._lock:
-            self._entries.clear()
+            if schema_name is None:
+                self._entries.clear()
+            else:
+                self._entries.pop(schema_name, None)
+
+    def cached_cities(self) -> int:
+        return len(self._entries)
 
 
 candidate_cache = CandidateCache()

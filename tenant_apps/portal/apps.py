@@ -8,4 +8,7 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import data_rights  # noqa: F401 - saves and registrations in export and erasure
+        from . import (
+            data_rights,  # noqa: F401 - saves and registrations in export and erasure
+            signals,  # noqa: F401 - cached pages go stale
+        )

@@ -28,6 +28,7 @@ from tenant_apps.matching.profiles import SESSION_KEY, match_profile_for_request
 from tenant_apps.matching.selectors import notification_prefs
 from tenant_apps.youth.choices import Situation
 from tenant_apps.youth.selectors import neighbourhood_list, profile_as_dict, profile_get
+from tenants.pagecache import anonymous_cached
 from tenants.pages import city_object_or_404, city_page, redirect_back, staff_page, youth_page
 
 from . import selectors, services
@@ -59,6 +60,7 @@ def _knows_profile(request: HttpRequest) -> bool:
 
 
 @city_page
+@anonymous_cached("catalogue", "branding", "portal")
 def home(request: HttpRequest) -> HttpResponse:
     city = request.city
     for_you = []
@@ -83,11 +85,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @city_page
+@anonymous_cached("catalogue", "branding")
 def agenda(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/agenda.html", {"days": selectors.events_by_day()})
 
 
 @city_page
+@anonymous_cached("catalogue", "branding", "neighbourhoods")
 def structures(request: HttpRequest) -> HttpResponse:
     """Places to go, nearest to your quartier first (saved profile, or chosen here)."""
     neighbourhoods = list(neighbourhood_list())

@@ -9,6 +9,6 @@ class YouthConfig(AppConfig):
 
     def ready(self) -> None:
         # exports registers the account's own export and erasure sections on import.
-        from . import exports, hooks  # noqa: F401
+        from . import exports, hooks, signals  # noqa: F401 - signals: cached pages go stale
 
         hooks.register()  # a new city's neighbourhoods (tenants.hooks)

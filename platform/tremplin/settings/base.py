@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "shared_apps.accounts.middleware.TwoFactorMiddleware",
     # A suspended city: maintenance page for youth, read-only for staff (tenants/lifecycle.py).
     "tenants.middleware.SuspendedCityMiddleware",
+    # A visit that came from a city's QR code (?src=qr-…) counts as a scan (analytics).
+    "tenant_apps.analytics.middleware.ScanRecordingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A credential path past its rate limit: the French 429 page (settings/auth.py).
@@ -283,6 +285,11 @@ SPECTACULAR_SETTINGS = {
         "tremplin.openapi.document_errors",
     ],
 }
+
+# BENCHMARKS
+# /_bench/ceiling: a JSON view that touches neither the database nor the cache, the yardstick
+# tests/bench/bench_load.py measures pages against. Off (404) unless this says so.
+TREMPLIN_BENCH_CEILING = env_bool("TREMPLIN_BENCH_CEILING", False)
 
 # LOGGING
 LOGGING = {
