@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from kernel.dates import french_date
+
 from tenant_apps.youth.choices import Frein
 
 from .models import AgeBand
@@ -25,7 +27,7 @@ NBSP = "\u00a0"  # French groups digits and sets off "€" with non-breaking spa
 
 
 def week_label(week: date) -> str:
-    return f"Semaine du {week:%d/%m/%Y}"
+    return f"Semaine du {french_date(week)}"
 
 
 def day_label(day: date | None) -> str:
