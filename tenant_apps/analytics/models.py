@@ -22,6 +22,7 @@ class EventKind(models.TextChoices):
     APPLY = "apply", "Clic pour candidater"
     RIGHT_SHOWN = "right_shown", "Droit affiché"
     CLAIM = "claim", "Droit demandé"
+    SCAN = "scan", "Code QR scanné"
 
 
 class AgeBand(models.TextChoices):

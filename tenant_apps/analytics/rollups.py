@@ -34,6 +34,7 @@ PUBLISHED = {
         ("search", "all"), ("search", "query"), ("search", "query_empty"), ("search", "theme"),
         ("view", "theme"), ("view", "offer"), ("save", "offer"), ("take_up", "offer"),
         ("register", "all"), ("attend", "all"), ("claim", "all"),
+        ("scan", "all"), ("scan", "source"),
     ),
     Period.WEEK: (("active", "all"), ("register", "all"), ("attend", "all")),
 }  # fmt: skip
@@ -58,6 +59,8 @@ UNION ALL SELECT neighbourhood, is_qpv, kind, 'offer_kind', offer_kind, pseudony
     WHERE offer_kind <> ''
 UNION ALL SELECT neighbourhood, is_qpv, 'take_up', 'offer', offer_id::text, pseudonym FROM e
     WHERE kind IN ('apply', 'claim') AND offer_id IS NOT NULL
+UNION ALL SELECT neighbourhood, is_qpv, kind, 'source', query, pseudonym FROM e
+    WHERE kind = 'scan'
 """
 
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import qr_views, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("qr/<str:kind>/<str:ident>.svg", qr_views.qr_svg, name="qr-svg"),
+    path("staff/affiches/<str:kind>/<str:ident>.pdf", qr_views.qr_poster, name="qr-poster"),
     path("agenda/", views.agenda, name="agenda"),
     path("structures/", views.structures, name="structures"),
     path("inspirations/", views.inspiration_list, name="inspirations"),
