@@ -38,6 +38,7 @@ from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from .access import current_city
 from .cache import platform_cache
 from .generations import EVERY_CITY, generations
 
@@ -74,7 +75,7 @@ def _key(request: HttpRequest, names: tuple[str, ...]) -> str | None:
     if version is None:  # Redis unreachable: render
         return None
     # The city's own fields the pages show (a rename, a new domain) are part of what is asked.
-    asked = "\n".join((city.name, city.primary_host, request.get_full_path()))
+    asked = "\n".join((city.name, city.primary_host, request.scheme, request.get_full_path()))
     path = hashlib.blake2b(asked.encode(), digest_size=12).hexdigest()
     return f"pages:{city.schema_name}:{version}:{translation.get_language()}:{path}"
 
@@ -149,6 +150,34 @@ def _store(request: HttpRequest, response: HttpResponse, key: str) -> CachedPage
     )
     platform_cache.set(key, page, timeout=TTL_SECONDS)
     return page
+
+
+def anonymous_data(request, names: tuple[str, ...], build: Callable[[], tuple[object, object]],
+                   on_hit: Callable[[object, object], None] | None = None) -> object:  # fmt: skip
+    """An API endpoint's answer for an anonymous caller, from the cache: `build()` returns
+    (data, event) on a miss; on a hit `on_hit(request, event)` runs, as for pages. Callers
+    with a token or a session, and every call while Redis is unreachable, get `build()`."""
+    city = current_city(request)
+    if (
+        city is None
+        or len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH
+        or not visitor_is_anonymous(request)
+    ):
+        return build()[0]
+    request.city = city
+    key = _key(request, names)
+    if key is None:
+        return build()[0]
+    key = "api:" + key
+    stored = platform_cache.get(key)
+    if isinstance(stored, tuple) and len(stored) == 2:
+        data, event = stored
+        if on_hit is not None and event is not None:
+            on_hit(request, event)
+        return data
+    data, event = build()
+    platform_cache.set(key, (data, event), timeout=TTL_SECONDS)
+    return data
 
 
 def anonymous_cached(*names: str, on_hit: Callable[[HttpRequest, object], None] | None = None):

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from tenant_apps.interactions import record
 from tenants.access import CityAPIView, canonical_url
+from tenants.pagecache import anonymous_data
 
 from .api_docs import OfferDetailSerializer, OfferItemSerializer
 from .models import OfferKind
@@ -196,6 +197,13 @@ def offer_detail(hit: OfferHit, request) -> dict:
     }
 
 
+LIST_GENERATIONS = ("catalogue",)  # tenants.generations, bumped by every catalogue write
+
+
+def _record_again(request, event: dict) -> None:
+    record(request, **event)
+
+
 class OfferListApi(CityAPIView):
     """Published offers of this city merged with the national catalogue, searched and filtered."""
 
@@ -211,13 +219,23 @@ class OfferListApi(CityAPIView):
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         filters = params.to_filters()
+        # Anonymous callers share one answer per city, catalogue generation and query.
+        data = anonymous_data(
+            request, LIST_GENERATIONS, lambda: self._page(request, filters), on_hit=_record_again
+        )
+        return Response(data)
+
+    def _page(self, request, filters: OfferFilters) -> tuple[dict, dict | None]:
         results = offer_list_for_city(filters=filters)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(results, request, view=self)
+        event = None
         if (filters.q or filters.theme) and paginator.page.number == 1:
-            record(request, "search", query=filters.q, results=paginator.page.paginator.count,
-                   themes=[filters.theme])  # fmt: skip
-        return paginator.get_paginated_response([offer_item(hit, request) for hit in page])
+            event = dict(kind="search", query=filters.q, results=paginator.page.paginator.count,
+                         themes=[filters.theme])  # fmt: skip
+            record(request, **event)
+        response = paginator.get_paginated_response([offer_item(hit, request) for hit in page])
+        return response.data, event
 
 
 class OfferDetailApi(CityAPIView):

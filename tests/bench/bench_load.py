@@ -55,8 +55,8 @@ THREADS = int(os.environ.get("BENCH_LOAD_THREADS", 2))
 CONCURRENCY = (8, 32)
 CEILING = "/_bench/ceiling"
 CITIES = (
-    dict(name="Bench Grigny", slug="bench-grigny", insee="91286", primary_color="#0B5FA5"),
-    dict(name="Bench Noisy", slug="bench-noisy", insee="93053", primary_color="#1B6E3A"),
+    dict(name="Sevran", slug="bench-sevran", insee="93071", primary_color="#0B5FA5"),
+    dict(name="Bondy", slug="bench-bondy", insee="93010", primary_color="#1B6E3A"),
 )
 # (label, path, with the young person's bearer token, goal as a share of the ceiling)
 ENDPOINTS = (

@@ -191,3 +191,24 @@ def test_the_branding_is_read_once_per_generation(grigny):
     with in_city(grigny), CaptureQueriesContext(connection) as queries:
         branding_get()
     assert len(queries) == 0  # another city's edit
+
+
+def test_the_offers_api_answers_anonymous_callers_from_cache(api_for, grigny, make_user):
+    from shared_apps.accounts.services import token_create
+
+    with in_city(grigny):
+        make_offer(title="Bourse permis")
+    api = api_for(grigny)
+    assert api.get("/api/v1/offers/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        again = api.get("/api/v1/offers/")
+    assert len(queries) == 0
+    assert "Bourse permis" in {o["title"] for o in again.json()["results"]}
+    with in_city(grigny):
+        make_offer(title="Aide au permis")
+    assert "Aide au permis" in {o["title"] for o in api.get("/api/v1/offers/").json()["results"]}
+    with in_city(grigny):
+        token = token_create(user=make_user(grigny, "sam@grigny.test"))
+    with CaptureQueriesContext(connection) as queries:
+        assert api_for(grigny, token).get("/api/v1/offers/").status_code == 200
+    assert len(queries) > 0  # a caller with a token is answered fresh
