@@ -21,6 +21,7 @@ NOT_IN_MENU = {
     "staff:home": "redirects to the offers",
     "staff:csv-template": "a download, linked from the import page",
     "analytics:export": "a download, linked from the diagnostic",
+    "analytics:synthese": "a download (PDF), linked from the diagnostic",
     "staff:billing-portal": "a POST from the billing page",
     "staff:offer-bulk": "a POST from the offer list",
     "staff:offer-create": "a button of the offer list",
