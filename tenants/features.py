@@ -1,8 +1,12 @@
 """Feature flags per city: on only when the operator allows it AND the city enables it.
 
-- operator side: tenants.models.CityFeature (public schema), written by `feature_allow`;
+- operator side: tenants.models.CityFeature (public schema). The city's plan allows its
+  features (`feature_plan_apply`, called by shared_apps.billing when a plan is chosen or
+  changes); an operator can override one feature for one city (`feature_allow`, recorded as
+  source "operator" and audited), which plan changes leave alone until `feature_follow_plan`;
 - city side: the store an app registers in tenants.hooks (tenant_apps.features: FeatureSetting
-  rows in the city's schema), written by `feature_enable`.
+  rows in the city's schema), written by `feature_enable`; the city admin's page goes through
+  `feature_switch`, which refuses to turn on what the operator side does not allow.
 
 `feature_enabled(city, key)` is what code asks; it reads one Redis key per city (the set of
 features that are on), rebuilt on a miss with two small queries. The key carries the host
@@ -12,15 +16,16 @@ within a second (flag changes are rare; re-resolving hosts afterwards costs a fe
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from kernel.errors import ValidationFailed
+from kernel.errors import PermissionDenied, ValidationFailed
 
 from . import hooks
 from .cache import platform_cache
 from .context import in_city
-from .models import City, CityFeature
+from .models import City, CityFeature, FeatureSource
 from .resolution import host_cache
 from .services import audit
 
@@ -75,21 +80,32 @@ class FeatureState:
     feature: Feature
     allowed: bool  # by the operator
     enabled: bool  # by the city
+    source: str = ""  # FeatureSource of the operator side; "" when never decided
 
     @property
     def on(self) -> bool:
         return self.allowed and self.enabled
 
+    @property
+    def overridden(self) -> bool:
+        return self.source == FeatureSource.OPERATOR
+
 
 def feature_states(*, city: City) -> list[FeatureState]:
     """Both sides of every registered feature for `city` (for the console and staff pages)."""
-    allowed = dict(CityFeature.objects.filter(city=city).values_list("key", "allowed"))
+    rows = {
+        key: (allowed, source)
+        for key, allowed, source in CityFeature.objects.filter(city=city).values_list(
+            "key", "allowed", "source"
+        )
+    }
     with in_city(city):
         enabled = hooks.feature_store().enabled()
-    return [
-        FeatureState(feature, allowed.get(key, False), enabled.get(key, False))
-        for key, feature in FEATURES.items()
-    ]
+    states = []
+    for key, feature in FEATURES.items():
+        allowed, source = rows.get(key, (False, ""))
+        states.append(FeatureState(feature, allowed, enabled.get(key, False), source))
+    return states
 
 
 def feature_enabled(city: City, key: str) -> bool:
@@ -106,19 +122,98 @@ def feature_enabled(city: City, key: str) -> bool:
 
 @transaction.atomic
 def feature_allow(*, city: City, key: str, allowed: bool, by: str) -> CityFeature:
-    """The operator allows (or withdraws) a feature for a city."""
+    """The operator allows (or withdraws) a feature for a city: an override of its plan."""
     _check_key(key)
     flag, created = CityFeature.objects.select_for_update().get_or_create(
-        city=city, key=key, defaults={"allowed": allowed, "updated_by": by}
+        city=city,
+        key=key,
+        defaults={"allowed": allowed, "updated_by": by, "source": FeatureSource.OPERATOR},
     )
     if not created and flag.allowed == allowed:
         return flag
-    flag.allowed, flag.updated_by = allowed, by
+    flag.allowed, flag.updated_by, flag.source = allowed, by, FeatureSource.OPERATOR
     flag.full_clean()
     flag.save()
     audit(actor=by, action="feature.allowed" if allowed else "feature.denied", city=city, key=key)
     invalidate_city_features(city)
     return flag
+
+
+def plan_allowed_keys(*, city: City) -> set[str]:
+    """The features the city's plan currently allows (operator overrides aside)."""
+    return set(
+        CityFeature.objects.filter(city=city, source=FeatureSource.PLAN, allowed=True).values_list(
+            "key", flat=True
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    added: list[str]
+    removed: list[str]
+
+
+@transaction.atomic
+def feature_plan_apply(*, city: City, keys: Iterable[str], plan: str, by: str) -> PlanChange:
+    """Allow exactly `keys` among the features the plan decides; overrides stay as they are."""
+    keys = set(keys)
+    for key in keys:
+        _check_key(key)
+    rows = {flag.key: flag for flag in CityFeature.objects.select_for_update().filter(city=city)}
+    added, removed = [], []
+    for key in FEATURES:
+        flag = rows.get(key)
+        if flag is not None and flag.source == FeatureSource.OPERATOR:
+            continue
+        allowed = key in keys
+        if flag is None and not allowed:
+            continue
+        if flag is not None and flag.allowed == allowed:
+            continue
+        flag = flag or CityFeature(city=city, key=key, source=FeatureSource.PLAN)
+        flag.allowed, flag.updated_by = allowed, by
+        flag.full_clean()
+        flag.save()
+        (added if allowed else removed).append(key)
+        action = "feature.plan_allowed" if allowed else "feature.plan_withdrawn"
+        audit(actor=by, action=action, city=city, key=key, plan=plan)
+    if added or removed:
+        invalidate_city_features(city)
+    return PlanChange(added, removed)
+
+
+@transaction.atomic
+def feature_follow_plan(*, city: City, key: str, allowed: bool, by: str) -> CityFeature:
+    """Drop the operator's override of `key`: the plan decides again (`allowed` is its say)."""
+    _check_key(key)
+    flag = CityFeature.objects.select_for_update().filter(city=city, key=key).first()
+    if flag is None:
+        flag = CityFeature(city=city, key=key, allowed=False)
+    elif flag.source == FeatureSource.PLAN and flag.allowed == allowed:
+        return flag
+    changed = flag.allowed != allowed
+    flag.allowed, flag.source, flag.updated_by = allowed, FeatureSource.PLAN, by
+    flag.full_clean()
+    flag.save()
+    audit(actor=by, action="feature.override_cleared", city=city, key=key, allowed=allowed)
+    if changed:
+        invalidate_city_features(city)
+    return flag
+
+
+def feature_switch(*, city: City, key: str, enabled: bool, by: str):
+    """The city admin's switch: turning on a feature the plan does not include is refused."""
+    _check_key(key)
+    if enabled:
+        flag = CityFeature.objects.filter(city=city, key=key, allowed=True).first()
+        if flag is None:
+            raise PermissionDenied(
+                f"« {FEATURES[key].label} » n'est pas incluse dans la formule de ta ville : "
+                "l'équipe Tremplin peut changer la formule ou l'ajouter.",
+                code="feature_not_in_plan",
+            )
+    return feature_enable(city=city, key=key, enabled=enabled, by=by)
 
 
 @transaction.atomic

@@ -1,5 +1,10 @@
 """Writes for billing: plans, Checkout and Portal sessions, webhook events, suspension.
 
+A plan allows features (settings.TREMPLIN_PLANS, tenants.features): choosing or changing a plan
+allows the new plan's features at once; a downgrade keeps the features the new plan lacks
+until the end of the period already paid for (the subscription's `current_period_end`), when a
+beat task withdraws them. The city's admins are told both times (tenants.notices).
+
 Events are stored once by their Stripe id (unique constraint) when the webhook arrives, then a
 Celery task processes them: it links the event to its city and recomputes the city's billing
 state from all the city's events (shared_apps.billing.state), so duplicates and disorder never
@@ -20,13 +25,13 @@ from django.db.models import Q
 from django.utils import timezone
 from kernel.errors import Conflict, ValidationFailed
 
-from tenants import lifecycle
+from tenants import features, lifecycle, notices
 from tenants.models import AuditEntry, City, CityStatus
 from tenants.services import audit
 
 from . import stripe_api
 from .models import BillingState, StripeEvent, Subscription
-from .selectors import plan_for_price, plan_get
+from .selectors import plan_find, plan_for_price, plan_get
 from .state import HANDLED_TYPES, Fact, Snapshot, fact_from_event, fold
 
 logger = logging.getLogger(__name__)
@@ -56,7 +61,110 @@ def city_plan_set(*, city: City, plan: str, by: str) -> Subscription:
         subscription.plan = chosen.key
         subscription.save(update_fields=["plan", "updated_at"])
         audit(actor=by, action="billing.plan_set", city=city, plan=chosen.key)
+        plan_features_sync(subscription=subscription, by=by)
     return subscription
+
+
+# What a plan allows.
+
+FEATURES_PAGE = "/staff/fonctionnalites/"
+
+
+def _labels(keys) -> str:
+    known = features.FEATURES
+    return ", ".join(known[key].label for key in sorted(keys) if key in known)
+
+
+def _day(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%d/%m/%Y}"
+
+
+def plan_features_sync(
+    *, subscription: Subscription, by: str, now: datetime | None = None, defer: bool = True
+) -> features.PlanChange:
+    """Apply the subscription's plan to the city's features (call with the row locked).
+
+    Features the plan adds are allowed now. Features it drops stay until the paid period ends
+    (then `plan_downgrades_apply` withdraws them), or go now when no period is running or
+    `defer` is False.
+    """
+    now = now or timezone.now()
+    city = subscription.city
+    plan = plan_find(subscription.plan)
+    target = set(plan.features) if plan else set()
+    dropped = features.plan_allowed_keys(city=city) - target
+    period_end = subscription.current_period_end
+    label = plan.label if plan else subscription.plan or "—"
+    if defer and dropped and period_end is not None and period_end > now:
+        change = features.feature_plan_apply(
+            city=city, keys=target | dropped, plan=subscription.plan, by=by
+        )
+        if subscription.features_downgrade_at != period_end:
+            subscription.features_downgrade_at = period_end
+            subscription.save(update_fields=["features_downgrade_at", "updated_at"])
+            audit(
+                actor=by,
+                action="billing.features_withdrawal_scheduled",
+                city=city,
+                plan=subscription.plan,
+                keys=sorted(dropped),
+                at=period_end.isoformat(),
+            )
+            notices.city_admins_notify(
+                city=city,
+                title=f"Formule {label} : fonctionnalités retirées le {_day(period_end)}",
+                body=(
+                    f"Ta ville passe à la formule {label}, qui n'inclut pas : {_labels(dropped)}. "
+                    f"Ces fonctionnalités restent disponibles jusqu'à la fin de la période déjà "
+                    f"payée, le {_day(period_end)}, puis elles seront désactivées. Pour les "
+                    "garder, choisis une formule qui les inclut (menu « Facturation »)."
+                ),
+                path=FEATURES_PAGE,
+            )
+        return change
+    change = features.feature_plan_apply(city=city, keys=target, plan=subscription.plan, by=by)
+    if subscription.features_downgrade_at is not None:
+        subscription.features_downgrade_at = None
+        subscription.save(update_fields=["features_downgrade_at", "updated_at"])
+    if change.removed:
+        notices.city_admins_notify(
+            city=city,
+            title=f"Formule {label} : fonctionnalités désactivées",
+            body=(
+                f"La formule {label} de ta ville n'inclut pas : {_labels(change.removed)}. "
+                "Ces fonctionnalités sont désactivées depuis aujourd'hui. Pour les retrouver, "
+                "choisis une formule qui les inclut (menu « Facturation »)."
+            ),
+            path=FEATURES_PAGE,
+        )
+    return change
+
+
+def plan_downgrades_apply(*, now: datetime | None = None) -> list[str]:
+    """Withdraw the features of the downgrades whose paid period has ended. Returns the slugs."""
+    now = now or timezone.now()
+    done = []
+    due = Subscription.objects.filter(features_downgrade_at__lte=now).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            subscription = (
+                Subscription.objects.select_for_update().select_related("city").get(pk=pk)
+            )
+            when = subscription.features_downgrade_at
+            if when is None or when > now:
+                continue  # changed meanwhile (an upgrade cancelled the withdrawal)
+            # Not deferred again: the period has been renewed meanwhile, the decision stands.
+            plan_features_sync(subscription=subscription, by=BILLING_ACTOR, now=now, defer=False)
+            done.append(subscription.city.slug)
+    return done
+
+
+def city_feature_follow_plan(*, city: City, key: str, by: str):
+    """Drop the operator's override of `key` for `city`: its plan decides again."""
+    subscription = Subscription.objects.filter(city=city).first()
+    plan = plan_find(subscription.plan) if subscription else None
+    allowed = plan is not None and key in plan.features
+    return features.feature_follow_plan(city=city, key=key, allowed=allowed, by=by)
 
 
 def _customer_ensure(subscription: Subscription, city: City) -> str:
@@ -101,9 +209,12 @@ def checkout_session_create(
             success_url=success_url,
             cancel_url=cancel_url,
         )
+        changed = subscription.plan != chosen.key
         subscription.plan = chosen.key
         subscription.save(update_fields=["plan", "updated_at"])
         audit(actor=by, action="billing.checkout_created", city=city, plan=chosen.key)
+        if changed:
+            plan_features_sync(subscription=subscription, by=by)
     return session.url
 
 
@@ -299,9 +410,13 @@ def billing_recompute(*, subscription: Subscription) -> Subscription:
     subscription.stripe_subscription_id = snapshot.subscription_id
     subscription.trial_end = snapshot.trial_end
     subscription.current_period_end = snapshot.current_period_end
+    previous = subscription.plan
     if (plan := plan_for_price(snapshot.price_id)) is not None:
         subscription.plan = plan.key  # changed in the portal
     subscription.save()
+    if subscription.plan != previous:
+        audit(actor=BILLING_ACTOR, action="billing.plan_changed", city=city, plan=subscription.plan)
+        plan_features_sync(subscription=subscription, by=BILLING_ACTOR)
     return subscription
 
 

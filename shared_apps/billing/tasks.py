@@ -17,3 +17,9 @@ def process_stripe_event(self, event_pk: int) -> str:
 def suspend_overdue_cities() -> list[str]:
     """Beat: suspend the cities still past due after their grace period."""
     return services.billing_suspend_overdue()
+
+
+@shared_task(ignore_result=True)
+def apply_plan_downgrades() -> list[str]:
+    """Beat: withdraw the features a downgrade dropped, once the paid period has ended."""
+    return services.plan_downgrades_apply()

@@ -93,3 +93,14 @@ class CheckoutForm(forms.Form):
             "invalid_choice": "Choisis une formule dans la liste.",
         },
     )
+
+
+class PlanForm(forms.Form):
+    plan = forms.ChoiceField(
+        label="Formule",
+        choices=plan_choices,
+        error_messages={
+            "required": "Choisis une formule.",
+            "invalid_choice": "Choisis une formule dans la liste.",
+        },
+    )

@@ -7,6 +7,7 @@ app_name = "console"
 urlpatterns = [
     path("", views.city_list, name="city-list"),
     path("journal/", views.audit_log, name="audit-log"),
+    path("formules/", views.plans, name="plans"),
     path("villes/nouvelle/", views.onboarding, name="onboarding"),
     path("villes/<slug:slug>/", views.city_detail, name="city-detail"),
     path("villes/<slug:slug>/progression/", views.city_progress, name="city-progress"),
@@ -20,4 +21,10 @@ urlpatterns = [
     path("villes/<slug:slug>/domaines/retirer/", views.domain_remove, name="domain-remove"),
     path("villes/<slug:slug>/domaines/verifier/", views.domain_verify, name="domain-verify"),
     path("villes/<slug:slug>/fonctionnalites/", views.feature_allow, name="feature-allow"),
+    path(
+        "villes/<slug:slug>/fonctionnalites/formule/",
+        views.feature_follow_plan,
+        name="feature-follow-plan",
+    ),
+    path("villes/<slug:slug>/formule/", views.city_plan, name="city-plan"),
 ]

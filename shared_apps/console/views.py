@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from kernel.errors import ApplicationError
 
+from shared_apps.billing import selectors as billing_selectors
+from shared_apps.billing import services as billing_services
 from shared_apps.geo.communes import commune_get, commune_search, epci_communes, epci_name
 from tenants import domains as domain_services
 from tenants import features, lifecycle
@@ -36,6 +38,7 @@ from .forms import (
     CommuneSearchForm,
     DomainForm,
     DropForm,
+    PlanForm,
     SuspendForm,
 )
 
@@ -93,8 +96,10 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "usage": city_usage(city=city),
         "billing": billing,
         "checkout_form": CheckoutForm(initial={"plan": billing.plan_key}),
+        "plan_form": PlanForm(initial={"plan": billing.plan_key}),
         "payment": {"ok": "done", "annule": "canceled"}.get(request.GET.get("paiement", "")),
-        "features": features.feature_states(city=city) if city.is_serving else [],
+        "features": _feature_rows(city) if city.is_serving else [],
+        "plan": billing_selectors.city_plan_features(city=city),
         "domains": _domain_rows(city),
         "audit": AuditEntry.objects.filter(city=city)[:20],
         "suspend_form": SuspendForm(),
@@ -262,6 +267,67 @@ def domain_remove(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         lambda: domain_services.domain_remove(city=city, host=host, by=request.user.email),
         f"Domaine {host} retiré.",
+    )
+    return redirect("console:city-detail", slug=slug)
+
+
+def _feature_rows(city: City) -> list[dict]:
+    """Each feature: both sides, whether the plan includes it, and a pending withdrawal."""
+    plan = billing_selectors.city_plan_features(city=city)
+    return [
+        {
+            "s": state,
+            "in_plan": plan.includes(state.feature.key),
+            "withdrawing": state.feature.key in plan.withdrawing,
+        }
+        for state in features.feature_states(city=city)
+    ]
+
+
+@operator_required
+def plans(request: HttpRequest) -> HttpResponse:
+    """The plan catalogue: which features each plan allows."""
+    catalogue, rows = billing_selectors.plan_feature_table()
+    return render(request, "console/plans.html", {"plans": catalogue, "rows": rows})
+
+
+@operator_required
+@require_POST
+def city_plan(request: HttpRequest, slug: str) -> HttpResponse:
+    """Record the city's plan (no subscription running): its features follow at once."""
+    city = _city(slug)
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["plan"][0])
+    elif billing_summary(city).subscribed:
+        messages.error(
+            request,
+            "Abonnement en cours : la formule se change dans le portail de facturation de la "
+            "ville (Stripe), qui prévient Tremplin.",
+        )
+    else:
+        _act(
+            request,
+            lambda: billing_services.city_plan_set(
+                city=city, plan=form.cleaned_data["plan"], by=request.user.email
+            ),
+            "Formule enregistrée : les fonctionnalités suivent.",
+        )
+    return redirect("console:city-detail", slug=slug)
+
+
+@operator_required
+@require_POST
+def feature_follow_plan(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(slug)
+    key = request.POST.get("key", "")
+    label = features.FEATURES[key].label if key in features.FEATURES else key
+    _act(
+        request,
+        lambda: billing_services.city_feature_follow_plan(
+            city=city, key=key, by=request.user.email
+        ),
+        f"« {label} » suit de nouveau la formule de {city.name}.",
     )
     return redirect("console:city-detail", slug=slug)
 

@@ -1,4 +1,5 @@
-"""/staff/fonctionnalites/: the city admin switches on the features the operator allowed."""
+"""/staff/fonctionnalites/: the city admin switches on the features the plan (or the operator)
+allows; one the plan lacks cannot be switched on (tenants.features.feature_switch)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from kernel.errors import ApplicationError
 
-from tenants.features import FEATURES, feature_enable, feature_states
+from shared_apps.billing.selectors import city_plan_features
+from tenants.features import FEATURES, feature_states, feature_switch
 from tenants.pages import is_city_admin, staff_page
 
 
@@ -20,7 +22,7 @@ def feature_settings(request: HttpRequest) -> HttpResponse:
         enabled = request.POST.get("enabled") == "1"
         try:
             with transaction.atomic():
-                feature_enable(city=city, key=key, enabled=enabled, by=request.user.email)
+                feature_switch(city=city, key=key, enabled=enabled, by=request.user.email)
                 _staff_audit(request, key, enabled)
         except ApplicationError as exc:
             messages.error(request, exc.message)
@@ -28,7 +30,8 @@ def feature_settings(request: HttpRequest) -> HttpResponse:
             label = FEATURES[key].label
             messages.success(request, f"« {label} » {'activée' if enabled else 'désactivée'}.")
         return redirect("features:settings")
-    return render(request, "features/settings.html", {"states": feature_states(city=city)})
+    context = {"states": feature_states(city=city), "plan": city_plan_features(city=city)}
+    return render(request, "features/settings.html", context)
 
 
 def _staff_audit(request: HttpRequest, key: str, enabled: bool) -> None:

@@ -8,6 +8,7 @@ class StaffConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import reviews
+        from . import notices, reviews
 
         reviews.register()  # a review's answer reaches the offer's author (catalogue hook)
+        notices.register()  # what tenants.notices tells a city's admins lands in their inbox

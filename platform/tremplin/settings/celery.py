@@ -30,6 +30,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "shared_apps.billing.tasks.suspend_overdue_cities",
         "schedule": 3600.0,
     },
+    # Withdraw the features a plan downgrade dropped once the paid period ended (billing).
+    "billing-apply-plan-downgrades": {
+        "task": "shared_apps.billing.tasks.apply_plan_downgrades",
+        "schedule": 3600.0,
+    },
     "analytics-drain-events": {
         "task": "tenant_apps.analytics.tasks.drain_events_everywhere",
         "schedule": 60.0,
