@@ -52,6 +52,20 @@ def test_the_catalogue_lists_what_each_plan_allows():
     assert table["mentors"] == [False, True]
 
 
+def test_onboarding_with_a_plan_allows_its_features(db):
+    from tenants.models import CityFeature
+    from tenants.services import city_onboard
+
+    city = city_onboard(
+        name="Sevran", slug="sevran", insee="93071", admin_email="admin@sevran.test",
+        plan="territoire", by="ops@tremplin.test", via="console", background=True,
+    ).city  # fmt: skip
+    rows = CityFeature.objects.filter(city=city)
+    assert {(r.key, r.allowed, r.source) for r in rows} == {
+        (key, True, "plan") for key in TERRITOIRE
+    }
+
+
 def test_a_plan_allows_its_features_in_its_city_only(grigny, gennevilliers):
     services.city_plan_set(city=grigny, plan="essentiel", by="ops@tremplin.test")
     assert allowed(grigny) == ESSENTIEL
