@@ -8,6 +8,11 @@ what is asserted is that every schema the benchmark builds has the template's ta
     BENCH_MIGRATE_CITIES  cities created by migrating an empty schema (default 5)
     BENCH_CLONE_CITIES    cities created by django-tenants' clone_schema (default 10)
 
+After the timings it explains the copy's floor (issue 12): the relations an empty city is
+made of (pg_class rows in its schema, TOAST ones apart), which indexes are for what, which are
+redundant, how many the data model needs as it is, and the copy / migrate ratio each relation
+count would give if the copy's time shrank with the relations it creates.
+
 The baseline cities are created between ours, spread evenly over the run: on a small shared VM
 the cost of creating relation files (kernel time) drifts by 2-5x within a minute, and a path
 measured only at the start or the end would be compared with a different machine. Read one run
@@ -251,6 +256,147 @@ def _print_report(
     print("\n".join(lines))
 
 
+# Why the copy path cannot go much below its floor: what an empty city is made of.
+
+TARGET_RELATIONS = 120  # relations per empty city that would bring the copy to ~20x (issue 12)
+PROBE_RELATIONS = 100  # bare tables created to measure the cost of one relation
+
+_RELKINDS_SQL = """
+SELECT c.relkind, count(*), coalesce(sum(pg_relation_size(c.oid)), 0)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = %s GROUP BY 1 ORDER BY 2 DESC
+"""
+# TOAST tables (and their index) live in pg_toast, not in the city's schema: two more files per
+# table with a column that can be toasted.
+_TOAST_SQL = """
+SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = %s AND c.relkind = 'r' AND c.reltoastrelid <> 0
+"""
+# Each index of the schema, with what it is for.
+_INDEX_KINDS_SQL = """
+SELECT c.relname,
+       CASE WHEN k.contype = 'p' THEN 'primary key'
+            WHEN k.contype IN ('u', 'x') THEN 'unique constraint'
+            WHEN i.indisunique THEN 'unique index'
+            WHEN pg_get_indexdef(i.indexrelid) LIKE '%%pattern_ops%%' THEN 'LIKE (pattern_ops)'
+            WHEN i.indnatts = 1 AND EXISTS (
+                SELECT 1 FROM pg_constraint f WHERE f.conrelid = i.indrelid AND f.contype = 'f'
+                AND f.conkey = ARRAY[i.indkey[0]]) THEN 'foreign key column'
+            ELSE 'other lookup' END
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid
+    AND k.contype IN ('p', 'u', 'x')
+WHERE n.nspname = %s
+"""
+# A plain, non-unique index whose columns (and operator classes) lead another index of the same
+# table answers no query the other cannot: dropping it changes no result, only a plan.
+_REDUNDANT_SQL = """
+SELECT ca.relname, cb.relname
+FROM pg_index a JOIN pg_index b ON b.indrelid = a.indrelid AND b.indexrelid <> a.indexrelid
+JOIN pg_class ca ON ca.oid = a.indexrelid JOIN pg_class cb ON cb.oid = b.indexrelid
+JOIN pg_namespace n ON n.oid = ca.relnamespace
+WHERE n.nspname = %s AND NOT a.indisunique
+  AND a.indpred IS NULL AND b.indpred IS NULL AND a.indexprs IS NULL AND b.indexprs IS NULL
+  AND a.indnatts <= b.indnatts
+  AND (string_to_array(b.indkey::text, ' '))[1:a.indnatts] = string_to_array(a.indkey::text, ' ')
+  AND (string_to_array(b.indclass::text, ' '))[1:a.indnatts]
+      = string_to_array(a.indclass::text, ' ')
+  AND (a.indnatts < b.indnatts OR b.indisunique OR a.indexrelid > b.indexrelid)
+ORDER BY 1
+"""
+# Tables of an empty city that hold rows (django_migrations, seeded defaults): the rest is empty.
+_RELKIND_NAMES = {"r": "tables", "i": "indexes", "S": "sequences", "v": "views"}
+
+
+def _per_relation_seconds() -> float:
+    """Seconds to create one relation (a bare table) on this machine now: the floor's unit."""
+    name = f"{PREFIX}relprobe"
+    sql = ";".join(f"CREATE TABLE {name}.t{i} (id integer)" for i in range(PROBE_RELATIONS))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE SCHEMA {name}")
+        started = time.perf_counter()
+        cursor.execute(sql)
+        seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA {name} CASCADE")
+    return seconds / PROBE_RELATIONS
+
+
+def _relations_analysis(*, template: str, ours: Series, migrated: Series) -> None:
+    """Relations per empty city, what they are for, which could go, and what that would buy."""
+    with connection.cursor() as cursor:
+        cursor.execute(_RELKINDS_SQL, [template])
+        kinds = cursor.fetchall()
+        cursor.execute(_TOAST_SQL, [template])
+        toasted = cursor.fetchone()[0]
+        cursor.execute(_INDEX_KINDS_SQL, [template])
+        index_kinds = cursor.fetchall()
+        cursor.execute(_REDUNDANT_SQL, [template])
+        redundant: dict[str, list[str]] = {}
+        for index, covering in cursor.fetchall():
+            redundant.setdefault(index, []).append(covering)
+    count = {kind: n for kind, n, _ in kinds}
+    in_schema = sum(count.values())
+    files = in_schema + 2 * toasted
+    size = sum(size for _, _, size in kinds)
+    by_purpose: dict[str, int] = {}
+    for _, purpose in index_kinds:
+        by_purpose[purpose] = by_purpose.get(purpose, 0) + 1
+    # What the data model needs as it is: its tables, their identity sequences, and the indexes
+    # behind primary keys and uniqueness (the invariants the code relies on).
+    needed = (
+        count.get("r", 0)
+        + count.get("S", 0)
+        + sum(by_purpose.get(p, 0) for p in ("primary key", "unique constraint", "unique index"))
+    )
+    optional = in_schema - needed
+    per_relation = statistics.median(_per_relation_seconds() for _ in range(3))
+    lines = [
+        "",
+        f"Relations of an empty city (the template {template!r}): {in_schema} in its schema "
+        f"(pg_class rows; target <= {TARGET_RELATIONS}): "
+        + ", ".join(f"{n} {_RELKIND_NAMES.get(k, k)}" for k, n, _ in kinds)
+        + f"; plus {toasted} TOAST tables and their {toasted} indexes in pg_toast = "
+        f"{files} relation files; {size / 1024:.0f} KiB on disk",
+        "indexes by purpose: "
+        + ", ".join(f"{n} {p}" for p, n in sorted(by_purpose.items(), key=lambda x: -x[1])),
+        f"needed by the data model as it is (tables, their identity sequences, primary-key and "
+        f"unique indexes): {needed}; the other {optional} are lookup indexes "
+        f"({len(redundant)} of them redundant, listed below)",
+        f"one relation (a bare table) costs {per_relation * 1000:.2f} ms to create here now; "
+        f"the copy's median is {ours.median * 1000:.1f} ms for {files} relation files "
+        f"({ours.median / files * 1000:.2f} ms each on average; one round trip carries the "
+        "whole script, so what it costs grows with what it creates)",
+    ]
+    for label, target in (
+        (f"the target, {TARGET_RELATIONS}", TARGET_RELATIONS),
+        (f"the data model's minimum, {needed}", needed),
+        (f"without the redundant indexes, {in_schema - len(redundant)}",
+         in_schema - len(redundant)),
+    ):  # fmt: skip
+        # Best case: the copy's time shrinks with its relation files (TOAST ones in proportion).
+        projected = ours.median * (target + 2 * toasted * target / in_schema) / files
+        lines.append(
+            f"at {label} relations: copy ~{projected * 1000:.1f} ms, migrate / copy "
+            f"~{migrated.median / projected:.1f}x (median; now "
+            f"{migrated.median / ours.median:.1f}x)"
+        )
+    lines.append(
+        f"redundant indexes (their columns lead another index of the table; dropping one "
+        f"changes no result, only a plan): {len(redundant)}"
+        + "".join(f"\n  {a}  (covered by {', '.join(b)})" for a, b in redundant.items())
+    )
+    lines.append(
+        f"so {TARGET_RELATIONS} is below what the data model needs ({needed}): it would take "
+        "fewer tables (apps a city has not switched on still get theirs) or merged ones, not "
+        "fewer indexes. Lookup indexes that could go after checking the queries they serve: the "
+        "redundant ones above, LIKE (pattern_ops) indexes Django adds to indexed CharFields "
+        "(only LIKE 'prefix%' uses them), foreign-key indexes on tables a city keeps small"
+    )
+    print("\n".join(lines))
+
+
 def test_onboarding_benchmark(bench_db):
     template = provisioning.template_schema()
     assert template == settings.TREMPLIN_TEMPLATE_SCHEMA
@@ -352,3 +498,4 @@ def test_onboarding_benchmark(bench_db):
         script_size=len(script.sql),
         clone_differences=clone_differences,
     )
+    _relations_analysis(template=template, ours=ours, migrated=migrated)
