@@ -34,7 +34,10 @@ PROFILE_FIELDS = (
 def profile_get(*, user: User) -> YouthProfile | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return YouthProfile.objects.select_related("neighbourhood").filter(user=user).first()
+    profile = YouthProfile.objects.select_related("neighbourhood").filter(user=user).first()
+    if profile is not None:
+        profile.user = user  # the caller's own row: reading profile.user costs no second query
+    return profile
 
 
 def is_old_enough(birth_date: date, today: date) -> bool:
