@@ -119,6 +119,7 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     messages = getattr(request, "_messages", None)
     return (
         response.status_code == 200
+        and getattr(response, "page_cacheable", True)
         and not response.streaming
         and not response.cookies
         and not response.has_header("Cache-Control")
@@ -152,16 +153,24 @@ def _store(request: HttpRequest, response: HttpResponse, key: str) -> CachedPage
     return page
 
 
-def anonymous_data(request, names: tuple[str, ...], build: Callable[[], tuple[object, object]],
-                   on_hit: Callable[[object, object], None] | None = None) -> object:  # fmt: skip
+def anonymous_data(
+    request,
+    names: tuple[str, ...],
+    build: Callable[[], tuple[object, object]],
+    *,
+    params: tuple[str, ...] = (),
+    on_hit: Callable[[object, object], None] | None = None,
+) -> object:
     """An API endpoint's answer for an anonymous caller, from the cache: `build()` returns
-    (data, event) on a miss; on a hit `on_hit(request, event)` runs, as for pages. Callers
-    with a token or a session, and every call while Redis is unreachable, get `build()`."""
+    (data, event) on a miss; on a hit `on_hit(request, event)` runs, as for pages (and as for
+    them, only with query parameters in `params`). Callers with a token or a session, and
+    every call while Redis is unreachable, get `build()`."""
     city = current_city(request)
     if (
         city is None
         or len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH
         or not visitor_is_anonymous(request)
+        or any(name not in params for name in request.GET)
     ):
         return build()[0]
     request.city = city
@@ -180,9 +189,17 @@ def anonymous_data(request, names: tuple[str, ...], build: Callable[[], tuple[ob
     return data
 
 
-def anonymous_cached(*names: str, on_hit: Callable[[HttpRequest, object], None] | None = None):
+def anonymous_cached(
+    *names: str,
+    params: tuple[str, ...] = (),
+    on_hit: Callable[[HttpRequest, object], None] | None = None,
+):
     """Serve anonymous visitors this page from cache, per city and per generation of `names`
     (each bumped in the city by the writes the page shows).
+
+    Only URLs whose query parameters are all in `params` are cached (others, a made-up `?x=…`
+    or a free-text search, are rendered: a flood of distinct URLs cannot fill Redis), and a view
+    can keep one response out with `response.page_cacheable = False` (say, invalid filters).
 
     `on_hit(request, event)` runs for each page served from the cache (a 304 too), with what the
     view that rendered it left in `response.page_event`: what a render does besides rendering
@@ -196,6 +213,7 @@ def anonymous_cached(*names: str, on_hit: Callable[[HttpRequest, object], None] 
                 or len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH
                 or getattr(request, "city", None) is None
                 or not visitor_is_anonymous(request)
+                or any(name not in params for name in request.GET)
             ):
                 return view(request, *args, **kwargs)
             key = _key(request, names)

@@ -198,6 +198,7 @@ def offer_detail(hit: OfferHit, request) -> dict:
 
 
 LIST_GENERATIONS = ("catalogue",)  # tenants.generations, bumped by every catalogue write
+LIST_PARAMS = ("kind", "theme", "free", "page")  # cached; `q`, `near`… are not
 
 
 def _record_again(request, event: dict) -> None:
@@ -221,7 +222,11 @@ class OfferListApi(CityAPIView):
         filters = params.to_filters()
         # Anonymous callers share one answer per city, catalogue generation and query.
         data = anonymous_data(
-            request, LIST_GENERATIONS, lambda: self._page(request, filters), on_hit=_record_again
+            request,
+            LIST_GENERATIONS,
+            lambda: self._page(request, filters),
+            params=LIST_PARAMS,
+            on_hit=_record_again,
         )
         return Response(data)
 

@@ -31,6 +31,8 @@ from .themes import theme_choices, theme_labels
 # What the anonymous pages show comes from these generations (tenants.generations): the
 # catalogue, the branding, and (places left at an event) the portal's registrations.
 PAGE_GENERATIONS = ("catalogue", "branding", "portal")
+# The list's filters worth caching (free text `q` is not: rarely asked twice).
+LIST_PARAMS = ("kind", "theme", "free", "page")
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def _record_again(request: HttpRequest, event: dict) -> None:
 
 
 @city_page
-@anonymous_cached(*PAGE_GENERATIONS, on_hit=_record_again)
+@anonymous_cached(*PAGE_GENERATIONS, params=LIST_PARAMS, on_hit=_record_again)
 def offer_list_page(request: HttpRequest) -> HttpResponse:
     """Search form and results; works without JavaScript (GET form)."""
     params = OfferFiltersSerializer(data=request.GET)
@@ -82,6 +84,7 @@ def offer_list_page(request: HttpRequest) -> HttpResponse:
         },
     )
     response.page_event = event
+    response.page_cacheable = not errors
     return response
 
 

@@ -91,7 +91,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
 
 
 @city_page
-@anonymous_cached("catalogue", "branding", "neighbourhoods")
+@anonymous_cached("catalogue", "branding", "neighbourhoods", params=("quartier",))
 def structures(request: HttpRequest) -> HttpResponse:
     """Places to go, nearest to your quartier first (saved profile, or chosen here)."""
     neighbourhoods = list(neighbourhood_list())

@@ -212,3 +212,24 @@ def test_the_offers_api_answers_anonymous_callers_from_cache(api_for, grigny, ma
     with CaptureQueriesContext(connection) as queries:
         assert api_for(grigny, token).get("/api/v1/offers/").status_code == 200
     assert len(queries) > 0  # a caller with a token is answered fresh
+
+
+@pytest.mark.parametrize("path", ["/offres/?q=permis", "/?x=1", "/offres/?kind=inconnu"])
+def test_free_text_made_up_parameters_and_invalid_filters_are_rendered_each_time(
+    client_for, grigny, path
+):
+    client = client_for(grigny)
+    _warm(client, path)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(path)
+    assert page.status_code == 200
+    assert len(queries) > 0
+    assert "ETag" not in page
+
+
+def test_a_known_filter_is_cached(client_for, grigny):
+    client = client_for(grigny)
+    _warm(client, "/offres/?kind=emploi")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/offres/?kind=emploi")
+    assert len(queries) == 0
