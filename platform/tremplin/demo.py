@@ -1,5 +1,6 @@
-"""Demo data for `manage.py up --demo`: the three pilot cities, one login per role, believable
-content, and a year of synthetic activity so the diagnostic has something to say.
+"""Demo data for `manage.py up --demo`: the three pilot cities and a territory of several
+communes (Lens-Liévin), one login per role, believable content, and a year of synthetic
+activity so the diagnostic has something to say.
 
 Per city (in its schema): the logins, the catalogue (tenant_apps.catalogue.demo), advisors and
 the demo young person (matching), stories (portal), every feature switched on; then, the first
@@ -65,15 +66,25 @@ IMPORT_IN_FLIGHT = timedelta(minutes=30)
 class DemoCity:
     name: str
     slug: str
-    insee: str
+    insee: str  # the default commune
     primary_color: str
+    communes: tuple[str, ...] = ()  # a territory: its communes, `insee` first
+
+    def territory(self) -> dict:
+        """city_onboard's territory arguments: one commune, or the list."""
+        return {"communes": list(self.communes)} if self.communes else {"insee": self.insee}
 
 
 DEMO_CITIES = (
     DemoCity("Grigny", "grigny", "91286", "#0B5FA5"),
     DemoCity("Gennevilliers", "gennevilliers", "92036", "#A4262C"),
     DemoCity("Noisy-le-Sec", "noisy-le-sec", "93053", "#1B6E3A"),
-)
+    # Four communes of the CA de Lens - Liévin (EPCI 246200364) as one tenant.
+    DemoCity(
+        "Lens-Liévin", "lens-lievin", "62498", "#7A3E00",
+        communes=("62498", "62510", "62065", "62528"),  # Lens, Liévin, Avion, Loos-en-Gohelle
+    ),
+)  # fmt: skip
 
 
 def _ensure_user(*, email: str, role: str, display_name: str = "") -> None:
@@ -237,7 +248,7 @@ def demo_seed() -> list[str]:
         result = city_onboard(
             name=demo.name,
             slug=demo.slug,
-            insee=demo.insee,
+            **demo.territory(),
             admin_email=f"staff@{demo.slug}.demo",
             primary_color=demo.primary_color,
         )

@@ -28,6 +28,9 @@ class DiagnosticApi(CityStaffAPIView):
             OpenApiParameter("from", str, description="YYYY-MM-DD (whole months are counted)"),
             OpenApiParameter("to", str, description="YYYY-MM-DD"),
             OpenApiParameter("neighbourhood", str, description="code of a quartier"),
+            OpenApiParameter(
+                "commune", str, description="INSEE code of one of the territory's communes"
+            ),
         ],
         responses={200: dict},
         tags=["analytics"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from rest_framework import serializers
 
 from shared_apps.accounts.models import Role
@@ -21,6 +22,7 @@ def can_see_diagnostic(user) -> bool:
 class FiltersSerializer(serializers.Serializer):
     to = serializers.DateField(required=False)
     neighbourhood = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    commune = serializers.CharField(required=False, allow_blank=True, max_length=5)
 
     def get_fields(self):
         fields = super().get_fields()
@@ -30,6 +32,12 @@ class FiltersSerializer(serializers.Serializer):
     def validate_neighbourhood(self, value: str) -> str:
         if value and not Neighbourhood.objects.filter(code=value).exists():
             raise serializers.ValidationError(f"Quartier inconnu : « {value} ».")
+        return value
+
+    def validate_commune(self, value: str) -> str:
+        codes = getattr(connection.tenant, "commune_codes", None) or []
+        if value and value not in codes:
+            raise serializers.ValidationError(f"Commune hors du territoire : « {value} ».")
         return value
 
     def validate(self, attrs):
@@ -45,4 +53,6 @@ class FiltersSerializer(serializers.Serializer):
         start = data.get("from") or (default.date_from if not data.get("to") else end)
         if start > end:
             start = end
-        return DiagnosticFilters(start, end, data.get("neighbourhood") or "")
+        return DiagnosticFilters(
+            start, end, data.get("neighbourhood") or "", data.get("commune") or ""
+        )

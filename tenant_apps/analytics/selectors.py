@@ -42,6 +42,7 @@ class DiagnosticFilters:
     date_from: date
     date_to: date
     neighbourhood: str = ""  # a Neighbourhood code; "" = the whole city
+    commune: str = ""  # a member commune's INSEE code (a territory); "" = every commune
 
 
 def month_start(day: date) -> date:
@@ -187,10 +188,27 @@ class _Reader:
         self.nonrecours = (
             NonRecoursSnapshot.objects.filter(day__lte=filters.date_to).order_by("-day").first()
         )
+        self.neighbourhoods = {n.code: n for n in Neighbourhood.objects.all()}
+        self.scopes = self._scopes()
         self._events = self._load_events()
         self._population = self._load_population()
         self._nonrecours = self._load_nonrecours()
-        self.neighbourhoods = {n.code: n for n in Neighbourhood.objects.all()}
+
+    def _scopes(self) -> list[str] | None:
+        """The neighbourhoods the figures add up (None: the whole city, its own figures).
+
+        A commune is its neighbourhoods: each figure stored per neighbourhood was published
+        by the privacy rule already, so their sum is what the city's own figure is too.
+        """
+        if self.filters.neighbourhood:
+            return [self.filters.neighbourhood]
+        if self.filters.commune:
+            return [
+                code
+                for code, n in self.neighbourhoods.items()
+                if n.commune_insee == self.filters.commune
+            ]
+        return None
 
     def _load_events(self) -> dict[tuple[str, str, str], dict]:
         """(period, metric, dimension) → key → figure (weeks: week start → figure)."""
@@ -198,13 +216,13 @@ class _Reader:
             "SELECT period, metric, dimension, "
             "CASE WHEN period = 'week' THEN start::text ELSE key END AS k, "
             "sum(people), bool_or(hidden) FROM analytics_figure "
-            "WHERE scope = %s AND ((period = 'month' AND start BETWEEN %s AND %s) "
+            "WHERE scope = ANY(%s) AND ((period = 'month' AND start BETWEEN %s AND %s) "
             "OR (period = 'week' AND start BETWEEN %s AND %s)) "
             "GROUP BY 1, 2, 3, 4"
         )
         week_from = self.filters.date_from - timedelta(days=self.filters.date_from.weekday())
-        scope = self.filters.neighbourhood or CITY
-        params = [scope, self.first_month, self.last_month, week_from, self.filters.date_to]
+        scopes = self.scopes if self.scopes is not None else [CITY]
+        params = [scopes, self.first_month, self.last_month, week_from, self.filters.date_to]
         figures: dict[tuple[str, str, str], dict] = defaultdict(dict)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -220,8 +238,8 @@ class _Reader:
         if self.population_day is None:
             return atoms
         qs = PopulationFact.objects.filter(day=self.population_day)
-        if self.filters.neighbourhood:
-            qs = qs.filter(neighbourhood=self.filters.neighbourhood)
+        if self.scopes is not None:
+            qs = qs.filter(neighbourhood__in=self.scopes)
         for nb, dimension, key, people in qs.values_list(
             "neighbourhood", "dimension", "key", "people"
         ):
@@ -232,8 +250,8 @@ class _Reader:
         if self.nonrecours is None:
             return []
         qs = NonRecoursFact.objects.filter(snapshot=self.nonrecours)
-        if self.filters.neighbourhood:
-            qs = qs.filter(neighbourhood=self.filters.neighbourhood)
+        if self.scopes is not None:
+            qs = qs.filter(neighbourhood__in=self.scopes)
         return list(qs.order_by("id"))
 
     def non_recours(self) -> NonRecoursFigures:
@@ -335,9 +353,9 @@ def what_holds_them_back(r: _Reader) -> SectionFigures:
     frein_labels = dict(frein_choices)
     frein_nb = r.population_atoms("frein")
     frein_age = r.population("frein_age")
-    only = r.filters.neighbourhood
+    only = r.scopes
     by_nb_rows = []
-    for code in (c for c in r.neighbourhoods if not only or c == only):
+    for code in (c for c in r.neighbourhoods if only is None or c in only):
         cells = totals({k: v for k, v in frein_nb.items() if k[0][0] == code})
         if any(cells.values()):
             by_nb_rows.append(
@@ -448,20 +466,23 @@ def _section(section: wording.Section, figures: SectionFigures) -> dict:
 
 def diagnostic_cached(*, filters: DiagnosticFilters) -> dict:
     """`diagnostic`, from the cache until the city's rollups are rebuilt (dashboard_cache.py)."""
-    parts = (filters.date_from, filters.date_to, filters.neighbourhood)
+    parts = (filters.date_from, filters.date_to, filters.neighbourhood, filters.commune)
     return cached(parts, lambda: diagnostic(filters=filters))
 
 
 def diagnostic(*, filters: DiagnosticFilters) -> dict:
-    """Every figure of the diagnostic for the period and neighbourhood."""
+    """Every figure of the diagnostic for the period and neighbourhood (or commune)."""
     r = _Reader(filters)
+    period = {
+        "from": r.first_month.isoformat(),
+        "to": filters.date_to.isoformat(),
+        "neighbourhood": filters.neighbourhood or None,
+        "population_day": r.population_day.isoformat() if r.population_day else None,
+    }
+    if filters.commune:  # a territory's commune filter (absent for a single-commune city)
+        period["commune"] = filters.commune
     return {
-        "period": {
-            "from": r.first_month.isoformat(),
-            "to": filters.date_to.isoformat(),
-            "neighbourhood": filters.neighbourhood or None,
-            "population_day": r.population_day.isoformat() if r.population_day else None,
-        },
+        "period": period,
         "sections": [
             _section(section, _SECTION_FIGURES[section.id](r)) for section in wording.SECTIONS
         ],

@@ -58,12 +58,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "errors": errors,
             "neighbourhoods": Neighbourhood.objects.all(),
+            "communes": _territory_communes(request.city),
             "can_export": feature_enabled(city, EXPORT_FLAG),
             "query": request.GET.urlencode(),
             "can_write": can_write(request.user),
             "can_publish": can_publish(request.user),
         },
     )
+
+
+def _territory_communes(city) -> list:
+    """The territory's communes for the commune filter ([] for a single-commune city)."""
+    from shared_apps.geo.communes import commune_get
+
+    if not city.is_territory:
+        return []
+    return [c for c in map(commune_get, city.commune_codes) if c is not None]
 
 
 @diagnostic_view

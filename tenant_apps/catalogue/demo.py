@@ -106,7 +106,7 @@ def structures_seed(city, report: ImportReport) -> dict[str, SeededStructure]:
             "typology": kind.typology,
             "description": kind.description,
             "address": where,
-            "commune": city.name,
+            "commune": commune.name if commune else city.name,
             "commune_insee": city.insee,
             "postal_code": postcode,
             "latitude": round(place.latitude + rng.uniform(-OFFSET, OFFSET), 5),

@@ -130,10 +130,11 @@ def _union_sql(filters: OfferFilters, city: City, now: datetime) -> _Sql:
     national_cols, national_where = columns("n"), _filters_sql(filters, "n", now)
     coverage = (
         "(n.scope = 'national' OR n.region_codes @> %s::jsonb OR n.departement_codes @> %s::jsonb"
-        " OR n.epci_codes @> %s::jsonb OR n.commune_codes @> %s::jsonb)"
+        " OR n.epci_codes @> %s::jsonb OR n.commune_codes ?| %s::text[])"
     )
     coverage_params = [f'["{city.region}"]', f'["{city.departement}"]']
-    coverage_params += [f'["{city.epci or "-"}"]', f'["{city.insee}"]']
+    # Any of the territory's communes (jsonb ?| text[]: one of these strings is an element).
+    coverage_params += [f'["{city.epci or "-"}"]', list(city.commune_codes)]
     text = (
         f"{query_cte}"
         f"SELECT o.id, false AS is_national, false AS pinned, {local_cols.text}, "
@@ -271,7 +272,7 @@ def _covers(national: NationalOffer, city: City) -> bool:
         or city.region in national.region_codes
         or city.departement in national.departement_codes
         or (city.epci and city.epci in national.epci_codes)
-        or city.insee in national.commune_codes
+        or any(code in national.commune_codes for code in city.commune_codes)
     )
 
 

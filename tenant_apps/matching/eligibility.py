@@ -85,8 +85,8 @@ class Profile:
 class Institution:
     """Who grants an aid, for `attached_to_institution`: a territory type and its code."""
 
-    kind: str  # commune | epci | departement | region | national
-    code: str = ""
+    kind: str  # commune | communes (a territory) | epci | departement | region | national
+    code: str = ""  # communes: the INSEE codes, space-separated
 
 
 @dataclass(frozen=True)
@@ -250,6 +250,10 @@ def _attached_to_institution(condition, profile, institution) -> Truth:
         return unsupported("attached_to_institution")
     if institution.kind == "national":
         return TRUE
+    if institution.kind == "communes":
+        if profile.commune_insee is None:
+            return unknown("commune_insee")
+        return TRUE if profile.commune_insee in institution.code.split() else FALSE
     field_of_kind = {
         "commune": profile.commune_insee,
         "epci": profile.epci,

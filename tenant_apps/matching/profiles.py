@@ -127,17 +127,22 @@ def match_profile_from_dict(data: Mapping[str, Any], *, today: date, city: City)
     neighbourhood = None
     if data.get("neighbourhood"):
         neighbourhood = Neighbourhood.objects.filter(code=data["neighbourhood"]).first()
-    return _match_profile(
-        profile_for_engine(data, today, city_insee=city.insee), data, neighbourhood
-    )
+    home = _home_commune(city, neighbourhood)
+    return _match_profile(profile_for_engine(data, today, city_insee=home), data, neighbourhood)
 
 
 def match_profile_from_row(row, *, today: date, city: City) -> MatchProfile:
     """From a stored YouthProfile (with user and neighbourhood selected)."""
     data = profile_as_dict(row)
-    return _match_profile(
-        profile_for_engine(row, today, city_insee=city.insee), data, row.neighbourhood
-    )
+    home = _home_commune(city, row.neighbourhood)
+    return _match_profile(profile_for_engine(row, today, city_insee=home), data, row.neighbourhood)
+
+
+def _home_commune(city: City, neighbourhood) -> str | None:
+    """The commune a quartier implies: the city's own, or in a territory the quartier's."""
+    if not city.is_territory:
+        return city.insee
+    return (neighbourhood.commune_insee or None) if neighbourhood is not None else None
 
 
 def _match_profile(engine: Profile, data: Mapping[str, Any], neighbourhood) -> MatchProfile:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import connection
 
 from shared_apps.accounts.models import Role
 from shared_apps.geo.communes import commune_get, commune_search
@@ -134,6 +135,17 @@ def commune_for(*, postal_code: str, insee: str):
     return communes[0], ""
 
 
+def territory_error(commune) -> str:
+    """Why a commune outside the current city's territory is refused ("" when it is in)."""
+    city = connection.tenant
+    codes = getattr(city, "commune_codes", None) or []
+    if commune is None or not codes or commune.insee in codes:
+        return ""
+    if len(codes) == 1:
+        return f"{commune.name} n'est pas sur le territoire de {city.name}."
+    return f"{commune.name} n'est pas l'une des communes du territoire de {city.name}."
+
+
 class OfferForm(forms.ModelForm):
     """The staff offer form. `kind`: the kind whose fields to show (else the offer's, the
     posted one, or every field); `user`: who fills it (a partner picks among its structures)."""
@@ -228,6 +240,7 @@ class OfferForm(forms.ModelForm):
             postal_code=(data.get("postal_code") or "").strip(),
             insee=(data.get("commune_insee") or "").strip(),
         )
+        error = error or territory_error(commune)
         if error:
             self.add_error("commune_insee" if data.get("commune_insee") else "postal_code", error)
         elif commune is not None:
@@ -276,6 +289,17 @@ class StructureForm(forms.ModelForm):
             "commune_insee", "latitude", "longitude", "opening_hours", "phone", "email",
             "website", "places_available",
         ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        # A structure of the city stands in one of its communes (when the address says which).
+        commune, _error = commune_for(
+            postal_code=(data.get("postal_code") or "").strip(),
+            insee=(data.get("commune_insee") or "").strip(),
+        )
+        if error := territory_error(commune):
+            self.add_error("commune_insee" if data.get("commune_insee") else "postal_code", error)
+        return data
 
 
 class PartnerStructureForm(forms.ModelForm):

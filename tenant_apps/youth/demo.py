@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
+from django.db import connection
 from django.utils import timezone
 
 from shared_apps.accounts.models import Role, User
@@ -136,7 +137,8 @@ def _money(rng: random.Random, age: int, situation: str) -> dict:
 def _neighbourhood_weights(neighbourhoods: list[Neighbourhood]) -> list[float]:
     """Roughly half outside the priority neighbourhoods; the QPV share the rest."""
     qpvs = [n for n in neighbourhoods if n.is_qpv]
-    return [0.55 / len(qpvs) if n.is_qpv else 0.45 for n in neighbourhoods]
+    outside = max(1, len(neighbourhoods) - len(qpvs))  # one per commune in a territory
+    return [0.55 / len(qpvs) if n.is_qpv else 0.45 / outside for n in neighbourhoods]
 
 
 def _birth_date(rng: random.Random, age: int, today: date) -> date:
@@ -155,6 +157,7 @@ def synthetic_youth_seed(*, city_slug: str, count: int, today: date) -> list[Syn
     rng = random.Random(f"youth:{city_slug}")  # noqa: S311 - demo data
     neighbourhoods = list(Neighbourhood.objects.order_by("position", "code"))
     weights = _neighbourhood_weights(neighbourhoods)
+    territory = bool(getattr(connection.tenant, "is_territory", False))
     unusable = make_password(None)
     users, profiles, people = [], [], []
     for n in range(1, count + 1):
@@ -185,6 +188,9 @@ def synthetic_youth_seed(*, city_slug: str, count: int, today: date) -> list[Syn
                 **_money(rng, age, situation),
             )
         )  # fmt: skip
+        if territory and profiles[-1]["neighbourhood"] is not None:
+            # In a territory, the commune of their quartier (what the diagnostic filters on).
+            profiles[-1]["commune_insee"] = profiles[-1]["neighbourhood"].commune_insee
         people.append((joined, situation, tuple(interests), tuple(freins), age))
     created = User.objects.bulk_create(users, batch_size=1000)
     YouthProfile.objects.bulk_create(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.catalogue.themes import theme_choices
@@ -75,7 +76,15 @@ class SituationStep(forms.Form):
     )
 
 
+OTHER_COMMUNE = "autre"
+
+
 class PlaceStep(forms.Form):
+    """Where they live. In a territory (several communes) they first say which commune, or
+    « autre », and the quartiers are grouped by commune; a single-commune city asks the
+    postal code and the quartier only, as it always did."""
+
+    commune = forms.ChoiceField(label=_("Ta commune"), required=False)
     postal_code = forms.RegexField(
         label=_("Ton code postal"),
         required=False,
@@ -89,11 +98,57 @@ class PlaceStep(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = []
-        for n in neighbourhood_list():
-            label = f"{n.name} — quartier prioritaire" if n.is_qpv else n.name
-            choices.append((n.code, label))
-        self.fields["neighbourhood"].choices = choices
+        from .services import territory_communes
+
+        communes = territory_communes() if getattr(connection.tenant, "is_territory", 0) else []
+        self.communes = {c.insee: c for c in communes}
+        neighbourhoods = list(neighbourhood_list())
+        self.neighbourhoods = {n.code: n for n in neighbourhoods}
+
+        def label(n) -> str:
+            return f"{n.name} — quartier prioritaire" if n.is_qpv else n.name
+
+        if not communes:
+            del self.fields["commune"]
+            self.fields["neighbourhood"].choices = [(n.code, label(n)) for n in neighbourhoods]
+            return
+        self.fields["commune"].choices = [
+            ("", _("Je préfère ne pas répondre")),
+            *((c.insee, c.name) for c in communes),
+            (OTHER_COMMUNE, _("Une autre commune")),
+        ]
+        groups = [
+            (c.name, [(n.code, label(n)) for n in neighbourhoods if n.commune_insee == c.insee])
+            for c in communes
+        ]
+        others = [
+            (n.code, label(n)) for n in neighbourhoods if n.commune_insee not in self.communes
+        ]
+        self.fields["neighbourhood"].choices = [g for g in groups if g[1]] + others
+
+    def clean(self):
+        data = super().clean()
+        insee = data.get("commune")
+        commune = self.communes.get(insee) if insee else None
+        if commune is None:
+            return data
+        postal_code = data.get("postal_code")
+        if postal_code and postal_code not in commune.postal_codes:
+            self.add_error(
+                "postal_code",
+                _("Le code postal %(code)s n'est pas celui de %(commune)s.")
+                % {"code": postal_code, "commune": commune.name},
+            )
+        neighbourhood = self.neighbourhoods.get(data.get("neighbourhood") or "")
+        if neighbourhood and neighbourhood.commune_insee not in ("", insee):
+            other = self.communes.get(neighbourhood.commune_insee)
+            self.add_error(
+                "neighbourhood",
+                _("Ce quartier est à %(other)s, pas à %(commune)s.")
+                % {"other": other.name if other else neighbourhood.commune_insee,
+                   "commune": commune.name},
+            )  # fmt: skip
+        return data
 
 
 class InterestsStep(forms.Form):
@@ -154,6 +209,10 @@ def step_initial(step: Step, answers: dict) -> dict:
     initial = {name: answers.get(name) for name in step.form.base_fields}
     for name in step.booleans:
         initial[name] = _yes_no(answers.get(name))
+    if "commune" in step.form.base_fields:
+        insee = answers.get("commune_insee") or ""
+        codes = getattr(connection.tenant, "commune_codes", None) or []
+        initial["commune"] = insee if insee in codes else (OTHER_COMMUNE if insee else "")
     return initial
 
 
@@ -162,4 +221,7 @@ def step_data(step: Step, cleaned: dict) -> dict:
     data = dict(cleaned)
     for name in step.booleans:
         data[name] = _bool(cleaned.get(name, ""))
+    commune = data.pop("commune", None)
+    if commune and commune != OTHER_COMMUNE:
+        data["commune_insee"] = commune  # one of the territory's (the form checked it)
     return data

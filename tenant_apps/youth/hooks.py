@@ -1,5 +1,5 @@
-"""What youth adds to onboarding (tenants.hooks): the new city's neighbourhoods (its QPV and
-"outside QPV"), which young people pick in their profile."""
+"""What youth adds to onboarding (tenants.hooks): the new city's neighbourhoods (the QPV of
+each of its communes and "outside QPV"), which young people pick in their profile."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from .services import neighbourhoods_seed
 
 
 def neighbourhoods_seed_hook(seeding: hooks.CitySeed) -> None:
-    neighbourhoods_seed(commune_insee=seeding.city.insee)
+    neighbourhoods_seed(communes=seeding.city.commune_codes)
 
 
 def register() -> None:

@@ -21,10 +21,16 @@ from .choices import (
 
 
 class Neighbourhood(models.Model):
-    """A quartier of the city: its QPV (seeded at onboarding) and any the staff add."""
+    """A quartier of the city: its QPV (seeded at onboarding) and any the staff add.
+
+    `commune_insee`: the member commune it lies in (the first of the territory's communes a
+    QPV spans), "" when unknown (a quartier staff added): the diagnostic's commune filter and
+    the commune a young person's quartier implies read it.
+    """
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("nom"), max_length=200)
+    commune_insee = models.CharField(_("commune (code INSEE)"), max_length=5, blank=True)
     is_qpv = models.BooleanField(_("quartier prioritaire (QPV)"), default=False)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)

@@ -62,28 +62,57 @@ def today_local() -> date:
 
 
 @transaction.atomic
-def neighbourhoods_seed(*, commune_insee: str) -> int:
-    """Create the city's QPV and the "outside QPV" entry if missing; returns rows created.
+def neighbourhoods_seed(*, commune_insee: str = "", communes: list[str] | None = None) -> int:
+    """Create the QPV of the city's communes and its "outside QPV" entries if missing; returns
+    rows created.
 
+    One commune: one "outside QPV" entry (`hors-qpv`). Several (a territory): one per commune
+    (`hors-qpv-<insee>`), so that each commune's young people add up in the diagnostic.
+    A QPV spanning several member communes belongs to the first of them it lists.
     Idempotent: existing rows (possibly renamed by staff) are left as they are.
     """
-    created = 0
-    for position, qpv in enumerate(qpv_for_commune(commune_insee), start=1):
+    codes = list(communes or [commune_insee])
+    members = set(codes)
+    created, position = 0, 0
+    seen: set[str] = set()
+    for insee in codes:
+        for qpv in qpv_for_commune(insee):
+            if qpv.code in seen:
+                continue
+            seen.add(qpv.code)
+            position += 1
+            home = next((c for c in qpv.communes if c in members), insee)
+            _, was_created = Neighbourhood.objects.get_or_create(
+                code=qpv.code.lower(),
+                defaults={
+                    "name": qpv.label,
+                    "commune_insee": home,
+                    "is_qpv": True,
+                    "latitude": qpv.lat,
+                    "longitude": qpv.lon,
+                    "position": position,
+                },
+            )
+            created += was_created
+    if len(codes) == 1:
+        outside = [(OUTSIDE_QPV_CODE, OUTSIDE_QPV_NAME, codes[0])]
+    else:
+        outside = [
+            (f"{OUTSIDE_QPV_CODE}-{insee}", f"{_commune_name(insee)} — hors quartier prioritaire",
+             insee)
+            for insee in codes
+        ]  # fmt: skip
+    for index, (code, name, insee) in enumerate(outside):
         _, was_created = Neighbourhood.objects.get_or_create(
-            code=qpv.code.lower(),
-            defaults={
-                "name": qpv.label,
-                "is_qpv": True,
-                "latitude": qpv.lat,
-                "longitude": qpv.lon,
-                "position": position,
-            },
+            code=code, defaults={"name": name, "commune_insee": insee, "position": 1000 + index}
         )
         created += was_created
-    _, was_created = Neighbourhood.objects.get_or_create(
-        code=OUTSIDE_QPV_CODE, defaults={"name": OUTSIDE_QPV_NAME, "position": 1000}
-    )
-    return created + was_created
+    return created
+
+
+def _commune_name(insee: str) -> str:
+    commune = commune_get(insee)
+    return commune.name if commune else insee
 
 
 @transaction.atomic
@@ -305,6 +334,10 @@ def profile_update(*, user: User, data: dict[str, Any]) -> YouthProfile:
             setattr(profile, name, value or "")
     if "postal_code" in data and "commune_insee" not in data:
         profile.commune_insee = _commune_of_postal_code(profile.postal_code) or ""
+    if "neighbourhood" in data and not profile.commune_insee and _is_territory():
+        # In a territory, the quartier says which member commune they live in.
+        neighbourhood = profile.neighbourhood
+        profile.commune_insee = neighbourhood.commune_insee if neighbourhood else ""
     try:
         profile.full_clean(exclude=["user"])
     except ValidationError as exc:
@@ -392,9 +425,24 @@ def _commune_of_postal_code(postal_code: str) -> str | None:
         return None
     city = connection.tenant
     if postal_code in (getattr(city, "postal_codes", None) or []):
-        return city.insee
+        # One of the city's own: the member commune with it (None when several share it).
+        members = territory_communes()
+        if len(members) == 1:
+            return members[0].insee
+        owners = [c.insee for c in members if postal_code in c.postal_codes]
+        return owners[0] if len(owners) == 1 else None
     matches = [c for c in commune_search(postal_code, limit=50) if postal_code in c.postal_codes]
     return matches[0].insee if len(matches) == 1 else None
+
+
+def territory_communes() -> list:
+    """The current city's communes (reference rows), its default first."""
+    codes = getattr(connection.tenant, "commune_codes", None) or []
+    return [c for c in map(commune_get, codes) if c is not None]
+
+
+def _is_territory() -> bool:
+    return bool(getattr(connection.tenant, "is_territory", False))
 
 
 def commune_is_known(insee: str) -> bool:

@@ -395,7 +395,8 @@ def import_aides_jeunes(
     records = list(read_benefits(path))
     needs_computed = any(isinstance(d, dict) and is_computed_benefit(d) for _, d in records)
     computed = computed_benefit_slugs() if needs_computed else frozenset()
-    cities = {c.insee: c for c in City.objects.filter(status__in=[CityStatus.ACTIVE, "suspended"])}
+    serving = City.objects.filter(status__in=[CityStatus.ACTIVE, "suspended"])
+    cities = {code: c for c in serving for code in c.commune_codes}  # each territory's communes
     national = Upserter(NationalOffer, SOURCE)
     report = ImportReport()
     local: dict[str, list[tuple[str, str, dict]]] = {}
@@ -408,7 +409,7 @@ def import_aides_jeunes(
             report.reject(name, str(exc))
             continue
         scope, geo = fields.pop("_scope"), fields.pop("_geo")
-        onboarded = [cities[c] for c in geo["commune_codes"] if c in cities]
+        onboarded = list(dict.fromkeys(cities[c] for c in geo["commune_codes"] if c in cities))
         if scope == "communal" and onboarded:
             for city in onboarded:
                 local.setdefault(city.slug, []).append((name, Path(name).stem, fields))
