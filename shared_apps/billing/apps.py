@@ -7,6 +7,6 @@ class BillingConfig(AppConfig):
     verbose_name = "Facturation"
 
     def ready(self) -> None:
-        from . import hooks
+        from . import checks, hooks  # noqa: F401 - checks: registered on import
 
         hooks.register()  # a new city's plan (tenants.hooks)

@@ -240,3 +240,15 @@ def test_an_operator_override_survives_the_downgrade(
     services.plan_downgrades_apply(now=period_end + timedelta(minutes=1))
     assert feature_enabled(grigny, "mentors") is True
     assert allowed(grigny) == ESSENTIEL | {"mentors"}
+
+
+def test_a_plan_listing_an_unknown_feature_fails_the_system_check(settings):
+    from shared_apps.billing.checks import check_plan_features
+
+    assert check_plan_features() == []
+    settings.TREMPLIN_PLANS = {
+        **settings.TREMPLIN_PLANS,
+        "luxe": {"price": "price_luxe", "label": "Luxe", "features": ["teleportation"]},
+    }
+    [error] = check_plan_features()
+    assert error.id == "billing.E001" and "teleportation" in error.msg
