@@ -233,7 +233,7 @@ class NotificationSettingsSerializer(serializers.Serializer):
 
 class MyNotificationSettingsApi(CityAPIView):
     """`{"digest": "weekly"|"never", "email": bool, "push": bool}`: with e-mail off, reminders,
-    cancellations and the digest come to the inbox only; push is kept for the app."""
+    cancellations and the digest come to the inbox only; push sends them to subscribed phones."""
 
     permission_classes = [OnCityHost, IsAuthenticated]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, rights_api
+from . import api, push_api, rights_api
 
 urlpatterns = [
     path("advisors/", api.AdvisorListApi.as_view(), name="api-advisor-list"),
@@ -13,6 +13,11 @@ urlpatterns = [
         name="api-booking-cancel",
     ),
     path("me/inbox/", api.MyInboxApi.as_view(), name="api-my-inbox"),
+    path(
+        "me/push-subscriptions/",
+        push_api.MyPushSubscriptionsApi.as_view(),
+        name="api-my-push-subscriptions",
+    ),
     path(
         "me/notifications/",
         api.MyNotificationSettingsApi.as_view(),

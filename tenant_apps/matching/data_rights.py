@@ -4,6 +4,8 @@ account (tenant_apps.youth.exports)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from tenant_apps.youth.exports import register_erasure, register_export
 
 
@@ -97,14 +99,31 @@ def _advisor(user) -> dict | None:
     }
 
 
+def _push_subscriptions(user) -> list[dict]:
+    from .models import PushSubscription
+
+    return [
+        {"device": urlsplit(row.endpoint).hostname, "since": row.created_at.isoformat()}
+        for row in PushSubscription.objects.filter(user=user).order_by("created_at")
+    ]
+
+
 def _erase(user) -> None:
-    from .models import Advisor, Booking, InboxMessage, NotificationSettings, RightClaim
+    from .models import (
+        Advisor,
+        Booking,
+        InboxMessage,
+        NotificationSettings,
+        PushSubscription,
+        RightClaim,
+    )
 
     # A booking goes with its words; an upcoming one frees its place for someone else.
     Booking.objects.filter(user=user).delete()
     InboxMessage.objects.filter(user=user).delete()
     RightClaim.objects.filter(user=user).delete()
     NotificationSettings.objects.filter(user=user).delete()
+    PushSubscription.objects.filter(user=user).delete()
     Advisor.objects.filter(user=user).update(user=None)
 
 
@@ -115,11 +134,12 @@ register_export(
     "notification_settings", _notification_settings, tables=["matching.NotificationSettings"]
 )
 register_export("advisor", _advisor, tables=["matching.Advisor"])
+register_export("push_subscriptions", _push_subscriptions, tables=["matching.PushSubscription"])
 register_erasure(
     "matching",
     _erase,
     tables=[
         "matching.Booking", "matching.InboxMessage", "matching.RightClaim",
-        "matching.NotificationSettings", "matching.Advisor",
+        "matching.NotificationSettings", "matching.Advisor", "matching.PushSubscription",
     ],
 )  # fmt: skip

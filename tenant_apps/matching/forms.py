@@ -170,7 +170,8 @@ class NotificationSettingsForm(forms.Form):
         help_text="Avec « Non », tout arrive seulement dans « Mes messages ».",
     )
     push = forms.BooleanField(
-        label="Notifications sur mon téléphone (bientôt, avec l'appli)", required=False
+        label="Notifications sur mon téléphone (les nouvelles offres pour toi, les rappels)",
+        required=False,
     )
 
     @classmethod

@@ -193,7 +193,7 @@ class InboxMessage(models.Model):
 
 class NotificationSettings(models.Model):
     """A young person's choices: the weekly digest (weekly or never), e-mails (yes or no: with
-    no, everything comes to the inbox only), push for the app later; and the token of the
+    no, everything comes to the inbox only), Web Push (push.py); and the token of the
     digest's unsubscribe link."""
 
     user = models.OneToOneField(
@@ -203,7 +203,7 @@ class NotificationSettings(models.Model):
         _("recevoir le résumé de la semaine par e-mail"), default=False
     )
     email_enabled = models.BooleanField(_("recevoir des e-mails"), default=True)
-    # Stored for the mobile app, which will send push notifications; nothing sends them yet.
+    # Web Push to the devices in PushSubscription (push.py); off: nothing is pushed.
     push_enabled = models.BooleanField(_("notifications sur le téléphone"), default=False)
     unsubscribe_token = models.CharField(max_length=43, unique=True)
     last_digest_at = models.DateTimeField(null=True, blank=True)
@@ -226,3 +226,21 @@ class RightClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} claimed {self.offer_id}"
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (its PushSubscription JSON): one per device of a young
+    person who turned notifications on. The keys encrypt what we send; the push service only
+    relays ciphertext. Removed when the service says the subscription is gone (404/410)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=120)
+    auth = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"push {self.user_id} {self.endpoint[:40]}"

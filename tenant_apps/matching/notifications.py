@@ -29,6 +29,7 @@ from .candidates import Candidate, candidates_for_city
 from .feed import Scoring, feed_for, score_candidate
 from .models import Booking, InboxMessage, NotificationSettings, Slot
 from .profiles import MatchProfile, match_profile_from_row
+from .push import push_messages
 
 BATCH = 2000
 # A match worth interrupting someone for: an interest, what they look for, or an aid they get.
@@ -96,6 +97,12 @@ def notify_offer_published(*, city: City, offer_id: uuid.UUID) -> int:
 def _insert(batch: list[InboxMessage]) -> int:
     # A concurrent retry may have told some of them meanwhile: the unique constraint decides.
     InboxMessage.objects.bulk_create(batch, ignore_conflicts=True)
+    if batch:  # ignore_conflicts returns no ids: find this offer's messages to these people
+        offer_id = batch[0].offer_id
+        ids = InboxMessage.objects.filter(
+            offer_id=offer_id, user_id__in=[m.user_id for m in batch]
+        ).values_list("pk", flat=True)
+        push_messages(ids)
     return len(batch)
 
 

@@ -541,9 +541,13 @@ def inbox_add(
     """Put a message in the user's inbox; an offer is announced to a person only once."""
     if offer_id is not None and InboxMessage.objects.filter(user=user, offer_id=offer_id).exists():
         return None
-    return InboxMessage.objects.create(
+    message = InboxMessage.objects.create(
         user=user, title=title[:160], body=body, link=link, offer_id=offer_id
     )
+    from .push import push_messages
+
+    push_messages([message.pk])  # to the phone too, if they turned push on
+    return message
 
 
 def notification_settings_for(*, user: User) -> NotificationSettings:
@@ -565,7 +569,8 @@ def notification_settings_update(
     push: bool | None = None,
 ) -> NotificationSettings:
     """A young person's choices: the weekly digest ("weekly" or "never"), e-mails (with no,
-    everything comes to the inbox only) and push (kept for the app). None leaves a choice."""
+    everything comes to the inbox only) and push (Web Push to subscribed devices, push.py).
+    None leaves a choice."""
     if not user.is_youth:
         raise PermissionDenied(
             "Les préférences de notification sont celles des jeunes.", code="not_youth"

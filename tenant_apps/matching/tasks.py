@@ -65,3 +65,11 @@ def openfisca_warm_up() -> None:
         from .openfisca.simulate import warm_up
 
         warm_up()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def push_deliver(message_ids: list[int]) -> int:
+    """Push these inbox messages to their owners' phones (push.py), in the city's schema."""
+    from . import push
+
+    return push.deliver(city=connection.tenant, message_ids=message_ids)

@@ -303,6 +303,7 @@ LOGGING = {
 
 from .auth import *  # noqa: E402,F403
 from .celery import *  # noqa: E402,F403
+from .push import *  # noqa: E402,F403
 from .security import *  # noqa: E402,F403
 from .sentry import *  # noqa: E402,F403
 from .stripe import *  # noqa: E402,F403

@@ -18,6 +18,7 @@ from shared_apps.accounts.models import Invitation, Role, User
 from shared_apps.accounts.services import token_create, user_create
 from tenant_apps.catalogue.models import PartnerMembership
 from tenant_apps.matching import services as matching
+from tenant_apps.matching.models import PushSubscription
 from tenant_apps.portal import services as portal
 from tenant_apps.youth import exports
 from tenant_apps.youth.selectors import user_data_export
@@ -89,6 +90,9 @@ def people(grigny, make_user):
         )
         matching.right_claim(user=lina, offer_id=aid.pk)
         matching.notification_settings_update(user=lina, digest="weekly", email=False)
+        PushSubscription.objects.create(
+            user=lina, endpoint="https://fcm.googleapis.com/fcm/send/lina", p256dh="k", auth="a"
+        )
         portal.save_add(user=lina, offer_id=aid.pk)
         portal.registration_create(user=lina, offer_id=event.pk)
         paul = user_create(email="paul@grigny.test", role=Role.PARTNER, password=PASSWORD)

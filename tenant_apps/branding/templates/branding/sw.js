@@ -65,3 +65,33 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(cacheFirst(request));
   }
 });
+
+// Web Push (tenant_apps/matching/push.py): show what the city sent; a tap opens the page it is
+// about, always on this site (only the path of the URL is kept).
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(self.registration.showNotification(data.title || "Tremplin", {
+    body: data.body || "",
+    tag: data.tag,
+    icon: "/icon.svg",
+    badge: "/icon.svg",
+    data: { url: data.url || "/mes-messages/" },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  const href = self.location.origin + target.pathname + target.search;
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+    for (const client of windows) {
+      if (client.url === href && "focus" in client) return client.focus();
+    }
+    return self.clients.openWindow(href);
+  }));
+});
