@@ -52,6 +52,10 @@ FORMAT = "tremplin-city-export"
 VERSION = 1
 CITY_FIELDS = ("name", "slug", "insee", "departement", "region", "epci", "population",
                "postal_codes", "admin_email", "status")  # fmt: skip
+# Exported too, read when present (archives made before territories have one commune, `insee`).
+# An imported city claims none of them (tenants.CityCommune): it is often a copy of a city still
+# in service; the operator moves the communes to it when it replaces the original.
+OPTIONAL_CITY_FIELDS = ("communes",)
 
 
 MANIFEST = "manifest.json"
@@ -176,7 +180,7 @@ def city_export(*, city: City, path: str | Path) -> dict:
         "format": FORMAT,
         "version": VERSION,
         "exported_at": timezone.now().isoformat(),
-        "city": {field: getattr(city, field) for field in CITY_FIELDS},
+        "city": {field: getattr(city, field) for field in CITY_FIELDS + OPTIONAL_CITY_FIELDS},
         "domains": [
             {"domain": d.domain, "is_primary": d.is_primary}
             for d in Domain.objects.filter(tenant=city).order_by("domain")
@@ -303,6 +307,7 @@ def city_import(
     with transaction.atomic():
         city = City(
             **{f: source[f] for f in CITY_FIELDS if f not in ("slug", "name", "status")},
+            **{f: source[f] for f in OPTIONAL_CITY_FIELDS if f in source},
             name=(name or source["name"]).strip()[:120],
             slug=slug,
             schema_name=City.schema_name_for(slug),
