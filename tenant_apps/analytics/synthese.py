@@ -203,17 +203,20 @@ def _no_fetch(url: str, *args, **kwargs):
 
 def synthese_pdf(*, city, branding, today: date | None = None) -> bytes:
     """The synthèse as a one-page A4 PDF in the city's colours."""
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     today = today or local_today()
-    html = render_to_string(
-        "analytics/synthese_pdf.html",
-        {
-            "city": city,
-            "branding": branding,
-            "logo": _logo_data_uri(branding),
-            "data": synthese_cached(today=today),
-            "today": today,
-        },
+    context = {
+        "city": city,
+        "branding": branding,
+        "logo": _logo_data_uri(branding),
+        "data": synthese_cached(today=today),
+        "today": today,
+    }
+    # The style sheet is a template of its own: no <style> element in a page template (every
+    # one a browser reads must carry the CSP nonce, tests/tremplin/test_security_headers.py).
+    css = CSS(string=render_to_string("analytics/synthese_pdf.css", context), url_fetcher=_no_fetch)
+    html = HTML(
+        string=render_to_string("analytics/synthese_pdf.html", context), url_fetcher=_no_fetch
     )
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    return html.write_pdf(stylesheets=[css])
