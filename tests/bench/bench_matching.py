@@ -147,8 +147,9 @@ def _youths(rng: random.Random, hoods: list[Neighbourhood]) -> None:
 
 @pytest.fixture
 def bench_city(committed):
+    # Évry, Grigny's neighbour in the same EPCI: the fixture city Grigny covers 91286.
     result = city_onboard(
-        name="Bench Matching", slug="bench-matching", insee="91286", admin_email="a@bench.test"
+        name="Bench Matching", slug="bench-matching", insee="91228", admin_email="a@bench.test"
     )
     city = result.city
     try:

@@ -1,6 +1,6 @@
 """« Mes droits » with OpenFisca: one person warm, one new person, against a baseline.
 
-Run by `make bench` only. A throwaway city (Grigny's commune) gets the whole aides-jeunes corpus
+Run by `make bench` only. A throwaway city (Évry, Grigny's neighbour) gets the whole aides-jeunes corpus
 (JavaScript rules and the OpenFisca benefits Tremplin computes; the project's fixtures when
 ../shared/data is absent) and BENCH_MATCH_OFFERS local offers (default 2,000).
 
@@ -72,8 +72,9 @@ def _profile(rng: random.Random) -> dict:
 
 @pytest.fixture
 def bench_city(committed):
+    # Évry, Grigny's neighbour in the same EPCI: the fixture city Grigny covers 91286.
     city = city_onboard(
-        name="Bench Rights", slug="bench-rights", insee="91286", admin_email="a@bench.test"
+        name="Bench Rights", slug="bench-rights", insee="91228", admin_email="a@bench.test"
     ).city
     try:
         yield city
