@@ -46,7 +46,9 @@ TARGET_CLONE_RATIO = 3.0  # clone path at least 3x slower than ours
 TARGET_GROWTH_RATIO = 1.5  # 100th city at most 1.5x the 10th
 # Real communes for the full onboarding sample (INSEE code, name): not the fixture cities'
 # (one tenant per commune: theirs are covered).
-ONBOARD_SAMPLE = [("94081", "Vitry-sur-Seine"), ("94017", "Champigny-sur-Marne"), ("94033", "Fontenay-sous-Bois")]
+ONBOARD_SAMPLE = [
+    ("94081", "Vitry-sur-Seine"), ("94017", "Champigny-sur-Marne"), ("94033", "Fontenay-sous-Bois"),
+]  # fmt: skip
 
 
 def _env_int(name: str, default: int) -> int:

@@ -1,8 +1,9 @@
 """« Mes droits » with OpenFisca: one person warm, one new person, against a baseline.
 
-Run by `make bench` only. A throwaway city (Évry, Grigny's neighbour) gets the whole aides-jeunes corpus
-(JavaScript rules and the OpenFisca benefits Tremplin computes; the project's fixtures when
-../shared/data is absent) and BENCH_MATCH_OFFERS local offers (default 2,000).
+Run by `make bench` only. A throwaway city (Évry, Grigny's neighbour) gets the whole
+aides-jeunes corpus (JavaScript rules and the OpenFisca benefits Tremplin computes; the
+project's fixtures when ../shared/data is absent) and BENCH_MATCH_OFFERS local offers
+(default 2,000).
 
 Printed, against a baseline measured in the same run (one plain ORM page of 20 offers):
 - rights for one profile, warm: rules + the cached OpenFisca result (target p95 ≤ 50 ms);
