@@ -63,3 +63,12 @@ def test_a_covered_commune_names_its_tenant_and_moves_only_when_asked(console, o
     assert City.objects.get(slug="lens").commune_codes == ["62498"]
     entry = AuditEntry.objects.get(action="city.communes_moved", city__slug="lens")
     assert entry.actor == operator.email and entry.details["to_slug"] == "lievin"
+
+
+def test_the_city_page_lists_a_territory_s_communes(console):
+    console.post(
+        "/console/villes/nouvelle/",
+        {**FORM, "insee": "62498", "other_communes": "62510", "name": "Lens", "slug": "lens"},
+    )
+    page = console.get("/console/villes/lens/").content.decode()
+    assert "2 communes" in page and "62498, 62510" in page
