@@ -79,21 +79,30 @@ def _day(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%d/%m/%Y}"
 
 
+_CURRENT_PERIOD = object()
+
+
 def plan_features_sync(
-    *, subscription: Subscription, by: str, now: datetime | None = None, defer: bool = True
+    *,
+    subscription: Subscription,
+    by: str,
+    now: datetime | None = None,
+    defer: bool = True,
+    paid_until: datetime | object | None = _CURRENT_PERIOD,
 ) -> features.PlanChange:
     """Apply the subscription's plan to the city's features (call with the row locked).
 
-    Features the plan adds are allowed now. Features it drops stay until the paid period ends
-    (then `plan_downgrades_apply` withdraws them), or go now when no period is running or
-    `defer` is False.
+    Features the plan adds are allowed now. Features it drops stay until `paid_until` (the end
+    of the period paid under the previous plan; default: the current period's end), when
+    `plan_downgrades_apply` withdraws them; they go now when that time has passed, no period is
+    running, or `defer` is False.
     """
     now = now or timezone.now()
     city = subscription.city
     plan = plan_find(subscription.plan)
     target = set(plan.features) if plan else set()
     dropped = features.plan_allowed_keys(city=city) - target
-    period_end = subscription.current_period_end
+    period_end = subscription.current_period_end if paid_until is _CURRENT_PERIOD else paid_until
     label = plan.label if plan else subscription.plan or "—"
     if defer and dropped and period_end is not None and period_end > now:
         change = features.feature_plan_apply(
@@ -400,6 +409,7 @@ def stripe_event_process(*, event_pk: int) -> str:
 def billing_recompute(*, subscription: Subscription) -> Subscription:
     """Fold every event of the city into its billing state (call with the row locked)."""
     city = subscription.city
+    paid_until = subscription.current_period_end  # the period paid under the plan known so far
     facts = _city_facts(city, subscription)
     start = Snapshot(customer_id=subscription.stripe_customer_id)
     snapshot = fold(facts, start)
@@ -416,7 +426,9 @@ def billing_recompute(*, subscription: Subscription) -> Subscription:
     subscription.save()
     if subscription.plan != previous:
         audit(actor=BILLING_ACTOR, action="billing.plan_changed", city=city, plan=subscription.plan)
-        plan_features_sync(subscription=subscription, by=BILLING_ACTOR)
+        # A downgrade Stripe applied at the renewal (the period paid under the old plan is over)
+        # takes effect now; one applied mid-period waits for the end of that period.
+        plan_features_sync(subscription=subscription, by=BILLING_ACTOR, paid_until=paid_until)
     return subscription
 
 

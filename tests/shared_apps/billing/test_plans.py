@@ -141,20 +141,33 @@ def _deliver(client_for, public_host, evt, capture):
 
 
 @pytest.fixture
-def subscribed_territoire(
+def territoire(
     grigny, fake_stripe, api_for, public_host, operator_token, client_for, make_user,
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
-    """Grigny on Territoire through Checkout, a period ending in 10 days, mentors switched on."""
+    """subscribe(period_end): Grigny on Territoire through Checkout, mentors switched on."""
     make_user(grigny, "admin@grigny.test", Role.ADMIN)
-    api = api_for(public_host, operator_token)
+
+    def subscribe(period_end: int):
+        return _subscribe(grigny, api_for(public_host, operator_token), client_for, public_host,
+                          django_capture_on_commit_callbacks, period_end)  # fmt: skip
+
+    return subscribe
+
+
+@pytest.fixture
+def subscribed_territoire(territoire):
+    """Grigny on Territoire, a period ending in 10 days."""
+    return territoire(int(time.time()) + 10 * DAY)
+
+
+def _subscribe(grigny, api, client_for, public_host, capture, period_end: int):
     response = api.post(
         "/api/v1/cities/grigny/billing/checkout/", {"plan": "territoire"}, format="json"
     )
     assert response.status_code == 201
     sub = Subscription.objects.get(city=grigny)
     customer, now = sub.stripe_customer_id, int(time.time())
-    period_end = now + 10 * DAY
     for evt in [
         event("evt_co", "checkout.session.completed",
               checkout_session("cs_1", customer, "sub_g", "grigny"), now - DAY),
@@ -162,7 +175,7 @@ def subscribed_territoire(
               subscription("sub_g", customer, "active", city="grigny",
                            price="price_tremplin_territoire", period_end=period_end), now - DAY),
     ]:  # fmt: skip
-        _deliver(client_for, public_host, evt, django_capture_on_commit_callbacks)
+        _deliver(client_for, public_host, evt, capture)
     feature_enable(city=grigny, key="mentors", enabled=True, by="admin@grigny.test")
     assert feature_enabled(grigny, "mentors") is True
     mail.outbox.clear()
@@ -212,6 +225,21 @@ def test_a_downgrade_withdraws_features_at_the_period_end_and_tells_the_admins(
         assert InboxMessage.objects.filter(title__contains="désactivées").count() == 2
     with in_city(gennevilliers):
         assert not InboxMessage.objects.filter(title__contains="Formule").exists()
+
+
+def test_a_downgrade_stripe_applies_at_the_renewal_takes_effect_at_once(
+    grigny, territoire, client_for, public_host, django_capture_on_commit_callbacks
+):
+    ended = int(time.time()) - DAY  # the period paid under Territoire is over
+    customer, _ = territoire(ended)
+    renewed = datetime.fromtimestamp(ended + 30 * DAY, tz=UTC)
+    with django_capture_on_commit_callbacks(execute=True):
+        _downgrade(client_for, public_host, customer, renewed, django_capture_on_commit_callbacks,
+                   price="price_tremplin_essentiel", event_id="evt_renewed")  # fmt: skip
+    assert Subscription.objects.get(city=grigny).features_downgrade_at is None
+    assert feature_enabled(grigny, "mentors") is False
+    assert allowed(grigny) == ESSENTIEL
+    assert any("désactivées" in m.subject for m in mail.outbox)
 
 
 def test_upgrading_again_before_the_period_end_cancels_the_withdrawal(
