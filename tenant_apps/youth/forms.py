@@ -106,7 +106,11 @@ class PlaceStep(forms.Form):
         self.neighbourhoods = {n.code: n for n in neighbourhoods}
 
         def label(n) -> str:
-            return f"{n.name} — quartier prioritaire" if n.is_qpv else n.name
+            if not n.is_qpv:
+                return n.name
+            commune = self.communes.get(n.commune_insee)  # in a territory, say which commune
+            where = f" ({commune.name})" if commune is not None else ""
+            return f"{n.name}{where} — quartier prioritaire"
 
         if not communes:
             del self.fields["commune"]

@@ -44,6 +44,7 @@ def test_the_place_step_offers_the_territory_communes_and_autre(sam):
     assert "Ta commune" in page
     assert f'value="{LENS}"' in page and f'value="{LIEVIN}"' in page and 'value="autre"' in page
     assert "Liévin — hors quartier prioritaire" in page
+    assert "Cité 2 (Lens) — quartier prioritaire" in page
 
 
 def test_choosing_a_member_commune_stores_it(sam, lens_lievin):
