@@ -67,17 +67,17 @@ def txt_records(name: str) -> list[str]:
     import dns.exception
     import dns.resolver
 
-    resolver = dns.resolver.Resolver(configure=not settings.TREMPLIN_DNS_NAMESERVERS)
-    if settings.TREMPLIN_DNS_NAMESERVERS:
-        servers = [entry.rsplit(":", 1) for entry in settings.TREMPLIN_DNS_NAMESERVERS]
-        resolver.nameservers = [server[0] for server in servers]
-        resolver.port = int(servers[0][1]) if len(servers[0]) == 2 else 53
-    resolver.lifetime = DNS_TIMEOUT_SECONDS
     try:
+        resolver = dns.resolver.Resolver(configure=not settings.TREMPLIN_DNS_NAMESERVERS)
+        if settings.TREMPLIN_DNS_NAMESERVERS:
+            servers = [entry.rsplit(":", 1) for entry in settings.TREMPLIN_DNS_NAMESERVERS]
+            resolver.nameservers = [server[0] for server in servers]
+            resolver.port = int(servers[0][1]) if len(servers[0]) == 2 else 53
+        resolver.lifetime = DNS_TIMEOUT_SECONDS
         answer = resolver.resolve(name, "TXT")
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
         return []
-    except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
+    except dns.exception.DNSException as exc:  # timeout, no usable server, no resolv.conf…
         raise DnsUnavailable(
             "Le DNS ne répond pas pour l'instant : réessaie dans quelques minutes."
         ) from exc
