@@ -7,8 +7,6 @@ here still reads as a sentence, with the code quoted.
 
 from __future__ import annotations
 
-import contextlib
-
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 
@@ -28,6 +26,8 @@ ACTIONS = {
     "member.deactivate": "a désactivé le compte de",
     "structure.create": "a ajouté la structure",
     "structure.update": "a modifié la structure",
+    "structure.service": "a mis à jour un service (et ses places) de la structure",
+    "structure.service_removed": "a retiré un service de la structure",
     "national.setting": "a changé les réglages locaux de l'offre nationale",
     "import.start": "a lancé l'import",
     "registration.attend": "a noté une présence à",
@@ -65,17 +65,64 @@ def _model(object_type: str):
     return None
 
 
+# French names of fields whose model gives none (Django would say "is active", "created at").
+FIELD_LABELS = {
+    "is_active": "actif ou non",
+    "is_staff": "accès à l'administration technique",
+    "is_primary": "adresse principale",
+    "is_national": "offre nationale",
+    "date_joined": "date d'inscription",
+    "created_at": "date de création",
+    "updated_at": "date de modification",
+    "published_at": "date de publication",
+    "starts_at": "début",
+    "ends_at": "fin",
+    "canceled_at": "annulation",
+    "attended_at": "présence",
+    "reminded_at": "rappel envoyé",
+    "status": "statut",
+    "position": "rang",
+    "structure": "structure",
+    "offer": "offre",
+    "user": "compte",
+    "advisor": "conseiller ou mentor",
+    "slot": "créneau",
+    "title": "titre",
+    "body": "texte",
+    "link": "lien",
+    "photo": "photo",
+    "logo": "logo",
+    "formats": "formats proposés",
+    "format": "format",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "commune": "commune",
+    "source": "origine",
+    "slug": "adresse de la page",
+    "situations": "situations",
+    "seat": "place",
+    "updated_by": "modifié par",
+}
+
+
+def field_label(model, attname: str) -> str:
+    """A field's French name: its verbose_name, else FIELD_LABELS, else the code."""
+    try:
+        field = model._meta.get_field(attname)
+    except FieldDoesNotExist:
+        return FIELD_LABELS.get(attname, attname)
+    label = str(field.verbose_name)
+    if label == field.name.replace("_", " "):  # no verbose_name given: Django's English
+        return FIELD_LABELS.get(attname, label)
+    return label
+
+
 def changed_fields(entry: StaffAuditEntry) -> list[str]:
     """The fields the entry changed, by their French names (the code when there is none);
     none for a creation (its row holds every field: the object is new, not changed)."""
     if entry.action.endswith(".create"):
         return []
     model = _model(entry.object_type) if entry.object_type else None
-    names = []
-    for attname in entry.diff or {}:
-        label = attname
-        if model is not None:
-            with contextlib.suppress(FieldDoesNotExist):
-                label = str(model._meta.get_field(attname).verbose_name)
-        names.append(label)
-    return names
+    if model is None:
+        return [FIELD_LABELS.get(attname, attname) for attname in entry.diff or {}]
+    return [field_label(model, attname) for attname in entry.diff or {}]
