@@ -173,3 +173,37 @@ class ImportRun(AbstractImportRun):
 
     class Meta(AbstractImportRun.Meta):
         verbose_name = _("import")
+
+
+class StructureService(models.Model):
+    """A service a structure offers — a data·inclusion thématique such as « Préparer un permis »
+    (`mobilite--preparer-un-permis`) — with its own places and next availability, kept current
+    by the structure's staff (its partners) or the city's editors."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="services")
+    theme = models.CharField(_("service (thématique data·inclusion)"), max_length=120)
+    description = models.CharField(_("précisions"), max_length=300, blank=True)
+    places_available = models.PositiveIntegerField(_("places disponibles"), null=True, blank=True)
+    next_availability = models.DateField(_("prochaine disponibilité"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+    updated_by = models.CharField(max_length=254, blank=True)
+
+    class Meta:
+        verbose_name = _("service d'une structure")
+        ordering = ["theme"]
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "theme"], name="structure_service_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.structure_id}: {self.theme}"
+
+    @property
+    def has_room(self) -> bool:
+        return bool(self.places_available)
+
+    @property
+    def label(self) -> str:
+        from .themes import theme_labels
+
+        return theme_labels().get(self.theme, self.theme)

@@ -19,7 +19,7 @@ from kernel.text import unaccent
 from shared_apps.national.models import NationalOffer
 from tenants.models import City
 
-from .models import AbstractOffer, NationalOfferSetting, Offer, OfferStatus
+from .models import AbstractOffer, NationalOfferSetting, Offer, OfferStatus, StructureService
 
 
 @dataclass(frozen=True)
@@ -323,3 +323,51 @@ def how_to_apply(hit: OfferHit) -> HowToApply:
         instructions_url=offer.instructions_url,
         documents=list(offer.documents or []),
     )
+
+
+# Services of structures: where is there room (issue 14, item 3)
+
+
+@dataclass(frozen=True)
+class ServiceHit:
+    service: StructureService
+    distance_km: float | None
+
+
+def _service_matches(service: StructureService, words: list[str], labels: dict) -> bool:
+    name = labels.get(service.theme, service.theme)
+    text = unaccent(f"{name} {service.theme.replace('-', ' ')} {service.description}").lower()
+    return all(word in text for word in words)
+
+
+def services_search(*, q: str = "", near: tuple[float, float] | None = None) -> list[ServiceHit]:
+    """The city's structures' services matching `q` (every word, accents ignored, in the
+    service's name or précisions): those with room first, then those whose room is unknown,
+    then full ones; nearest first within each (when `near` is given), else by name."""
+    from kernel.geo import fast_distance_km
+
+    from .themes import theme_labels
+
+    labels = theme_labels()
+    words = [w for w in unaccent(q or "").lower().split() if w]
+    hits = []
+    for service in StructureService.objects.select_related("structure").order_by(
+        "structure__name", "theme"
+    ):
+        if words and not _service_matches(service, words, labels):
+            continue
+        s = service.structure
+        distance = (
+            fast_distance_km(near, (s.latitude, s.longitude))
+            if near and s.latitude is not None and s.longitude is not None
+            else None
+        )
+        hits.append(ServiceHit(service, distance))
+
+    def order(hit: ServiceHit):
+        places = hit.service.places_available
+        room = 0 if places else (1 if places is None else 2)
+        return (room, hit.distance_km is None, hit.distance_km or 0, hit.service.structure.name)
+
+    hits.sort(key=order)
+    return hits

@@ -26,6 +26,7 @@ from .models import (
     OfferStatus,
     PartnerMembership,
     Structure,
+    StructureService,
 )
 from .permissions import (
     PARTNER_STRUCTURE_FIELDS,
@@ -39,7 +40,7 @@ from .permissions import (
     require,
 )
 from .publication import Review, offer_published_announce, offer_reviewed_announce
-from .themes import theme_labels
+from .themes import is_theme, theme_labels
 
 OFFER_EDITABLE = {
     f.name
@@ -405,3 +406,54 @@ def _valid_uuids(values: set[str]) -> list[uuid.UUID]:
         except ValueError:
             continue
     return valid
+
+
+@transaction.atomic
+def structure_service_save(
+    *,
+    structure: Structure,
+    by,
+    theme: str,
+    places_available: int | None = None,
+    next_availability=None,
+    description: str = "",
+) -> StructureService:
+    """Declare (or update) a service of a structure and its room: editors for any structure,
+    a partner for its own. Audited."""
+    require(can_edit_structure(by, structure))
+    if not is_theme(theme):
+        raise ValidationFailed(
+            "Choisis un service de la liste.", fields={"theme": ["Service inconnu."]}
+        )
+    if places_available is not None and places_available < 0:
+        raise ValidationFailed(
+            "Le nombre de places ne peut pas être négatif.",
+            fields={"places_available": ["Nombre invalide."]},
+        )
+    service = (
+        StructureService.objects.select_for_update()
+        .filter(structure=structure, theme=theme)
+        .first()
+    )
+    before = model_snapshot(service) if service else {}
+    if service is None:
+        service = StructureService(structure=structure, theme=theme)
+    service.places_available = places_available
+    service.next_availability = next_availability
+    service.description = (description or "").strip()[:300]
+    service.updated_by = getattr(by, "email", "")
+    service.save()
+    diff = diff_snapshots(before, model_snapshot(service))
+    if diff:
+        audit_record(actor=by, action="structure.service", obj=structure, diff=diff)
+    return service
+
+
+def structure_service_remove(*, structure: Structure, by, theme: str) -> bool:
+    require(can_edit_structure(by, structure))
+    deleted, _ = StructureService.objects.filter(structure=structure, theme=theme).delete()
+    if deleted:
+        audit_record(
+            actor=by, action="structure.service_removed", obj=structure, diff={"theme": theme}
+        )
+    return bool(deleted)

@@ -6,7 +6,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from shared_apps.national.models import NationalOffer
-from tenant_apps.catalogue.models import NationalOfferSetting, Offer, Structure
+from tenant_apps.catalogue.models import NationalOfferSetting, Offer, Structure, StructureService
 
 from .candidates import candidate_cache
 
@@ -15,6 +15,7 @@ from .candidates import candidate_cache
 @receiver([post_save, post_delete], sender=NationalOffer)
 @receiver([post_save, post_delete], sender=NationalOfferSetting)
 @receiver([post_save, post_delete], sender=Structure)
+@receiver([post_save, post_delete], sender=StructureService)  # /structures/ shows the room
 def catalogue_changed(sender, **kwargs) -> None:
     schema = connection.schema_name
     scope = None if sender is NationalOffer or schema == "public" else schema

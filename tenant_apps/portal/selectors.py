@@ -60,7 +60,7 @@ def structures_near(*, home: tuple[float, float] | None) -> list[NearbyStructure
             if home and s.latitude is not None and s.longitude is not None
             else None,
         )
-        for s in Structure.objects.order_by("name")
+        for s in Structure.objects.prefetch_related("services").order_by("name")
     ]
     if home:
         rows.sort(key=lambda r: (r.distance_km is None, r.distance_km or 0, r.structure.name))

@@ -20,6 +20,7 @@ from kernel.forms import add_application_error
 
 from tenant_apps.catalogue.models import Offer, OfferKind
 from tenant_apps.catalogue.permissions import can_publish, can_read, can_write, offers_visible_to
+from tenant_apps.catalogue.selectors import services_search
 from tenant_apps.matching.candidates import candidates_for_city
 from tenant_apps.matching.feed import feed_for
 from tenant_apps.matching.forms import NotificationSettingsForm
@@ -105,6 +106,7 @@ def structures(request: HttpRequest) -> HttpResponse:
     home_point = None
     if chosen is not None and chosen.latitude is not None:
         home_point = (chosen.latitude, chosen.longitude)
+    service_query = request.GET.get("service", "").strip()[:100]
     return render(
         request,
         "portal/structures.html",
@@ -112,6 +114,10 @@ def structures(request: HttpRequest) -> HttpResponse:
             "rows": selectors.structures_near(home=home_point),
             "neighbourhoods": neighbourhoods,
             "chosen": chosen,
+            "service_query": service_query,
+            "service_hits": services_search(q=service_query, near=home_point)
+            if service_query
+            else [],
         },
     )
 

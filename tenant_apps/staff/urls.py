@@ -15,6 +15,11 @@ urlpatterns = [
     path("structures/", views.structure_list, name="structures"),
     path("structures/nouvelle/", views.structure_form, name="structure-create"),
     path("structures/<uuid:structure_id>/", views.structure_form, name="structure-edit"),
+    path(
+        "structures/<uuid:structure_id>/services/",
+        views.structure_services,
+        name="structure-services",
+    ),
     path("catalogue-national/", views.national_list, name="national"),
     path("catalogue-national/<uuid:offer_id>/", views.national_setting, name="national-setting"),
     path("imports/", views.import_page, name="imports"),

@@ -55,6 +55,7 @@ from .forms import (
     PartnerStructureForm,
     StructureForm,
 )
+from .service_forms import StructureServiceForm
 
 # Where an advisor's back-office starts: their own agenda (a page of tenant_apps.matching).
 ADVISOR_HOME = "matching:agenda"
@@ -255,8 +256,37 @@ def structure_form(request: HttpRequest, structure_id=None) -> HttpResponse:
             messages.success(request, "Structure enregistrée.")
             return redirect("staff:structures")
     return render(
-        request, "staff/structure_form.html", _context(request, form=form, structure=structure)
+        request,
+        "staff/structure_form.html",
+        _context(
+            request,
+            form=form,
+            structure=structure,
+            service_rows=_service_rows(structure) if structure else [],
+            service_form=StructureServiceForm(),
+        ),
     )
+
+
+def _service_rows(structure: Structure) -> list[tuple]:
+    """(service, its label, a form holding its figures) for each service of `structure`."""
+    labels = theme_labels()
+    return [
+        (
+            service,
+            labels.get(service.theme, service.theme),
+            StructureServiceForm(
+                initial={
+                    "theme": service.theme,
+                    "places_available": service.places_available,
+                    "next_availability": service.next_availability,
+                    "description": service.description,
+                },
+                auto_id=f"id_s{service.pk}_%s",
+            ),
+        )
+        for service in structure.services.all()
+    ]
 
 
 @staff_page(can_read)
@@ -363,3 +393,34 @@ def billing_portal(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(url)
     response.status_code = 303
     return response
+
+
+@require_POST
+@staff_page(can_edit_structures)
+def structure_services(request: HttpRequest, structure_id) -> HttpResponse:
+    """Add, update or remove a service of a structure and its room (editors; a partner for
+    its own structures)."""
+    visible = structures_visible_to(request.user, Structure.objects.all())
+    structure = city_object_or_404(request, visible, pk=structure_id)
+    back = redirect("staff:structure-edit", structure_id=structure.pk)
+    if request.POST.get("remove"):
+        try:
+            services.structure_service_remove(
+                structure=structure, by=request.user, theme=request.POST["remove"]
+            )
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, "Service retiré.")
+        return back
+    form = StructureServiceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ce service n'a pas pu être enregistré : vérifie les champs.")
+        return back
+    try:
+        services.structure_service_save(structure=structure, by=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, "Service et places enregistrés.")
+    return back
