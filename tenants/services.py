@@ -254,7 +254,7 @@ def _claim_communes(city: City, request: CityRequest, *, by: str) -> dict[str, l
             raise _covered(request, claim.insee, other)
         taken.setdefault(other, []).append(claim.insee)
     for other, moving in taken.items():
-        _release_communes(other, moving, to=city, by=by)
+        _release_communes(other, moving, to=city, by=by, field=request.territory_field)
     have = set(CityCommune.objects.filter(city=city).values_list("insee", flat=True))
     for code in codes:
         if code in have:
@@ -271,16 +271,19 @@ def _claim_communes(city: City, request: CityRequest, *, by: str) -> dict[str, l
     return {other.slug: moving for other, moving in taken.items()}
 
 
-def _release_communes(other: City, moving: list[str], *, to: City, by: str) -> None:
+def _release_communes(
+    other: City, moving: list[str], *, to: City, by: str, field: str = "communes"
+) -> None:
     """Take `moving` from the tenant `other` (locked), refill its row, audit it there."""
     other = City.objects.select_for_update().get(pk=other.pk)
     remaining = [code for code in other.commune_codes if code not in moving]
     if not remaining and other.status != CityStatus.ARCHIVED:
+        codes = ", ".join(moving)
         raise Conflict(
-            f"{other.name} ({other.slug}) ne couvre que cette commune : la déplacer lui "
-            f"retirerait tout son territoire. Archive d'abord {other.name}.",
+            f"{other.name} ({other.slug}) ne couvre que {codes} : les déplacer lui retirerait "
+            f"tout son territoire. Archive d'abord {other.name}, puis recommence.",
             code="last_commune",
-            fields={"communes": [f"Seule commune de {other.name}."]},
+            fields={field: [f"Tout le territoire de {other.name}."]},
         )
     CityCommune.objects.filter(city=other, insee__in=moving).update(city=to)
     if remaining:

@@ -181,9 +181,9 @@ def test_the_command_onboards_communes_and_refuses_a_covered_one(db):
     with pytest.raises(CommandError) as caught:
         call_command("onboard_city", "--name", "Lens", "--slug", "lens", "--insee", LENS,
                      "--admin-email", ADMIN, stdout=StringIO())  # fmt: skip
-    assert "Lens-Liévin" in str(caught.value) and "http://lens-lievin.localhost:8000/" in str(
-        caught.value
-    )
+    line = str(caught.value)
+    assert "Lens-Liévin" in line and "http://lens-lievin.localhost:8000/" in line
+    assert "--move-communes" in line and "\n" not in line
     call_command("onboard_city", "--name", "Lens", "--slug", "lens", "--insee", LENS,
                  "--move-communes", "--admin-email", ADMIN, stdout=StringIO())  # fmt: skip
     assert City.objects.get(slug="lens").commune_codes == [LENS]

@@ -52,8 +52,10 @@ class Command(BaseCommand):
                 via="command",
             )
         except ApplicationError as exc:
-            if exc.code in ("commune_covered", "last_commune"):
-                raise CommandError(exc.message) from exc  # names the tenant and its URL
+            if exc.code == "commune_covered":  # names the tenant and its URL
+                raise CommandError(f"{exc.message} (option --move-communes)") from exc
+            if exc.code == "last_commune":
+                raise CommandError(exc.message) from exc
             details = "; ".join(
                 f"{field}: {' '.join(messages)}" for field, messages in exc.fields.items()
             )
