@@ -9,8 +9,7 @@ from kernel.text import fold
 SLUG_RE = re.compile(r"^[a-z0-9](-?[a-z0-9])+$")
 SLUG_MIN, SLUG_MAX = 3, 40
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
-# A territory is at most this many communes (the largest EPCI, the Métropole du Grand Paris
-# with Paris as one commune, has 131).
+# A territory is at most this many communes (the largest EPCI of the shipped reference has 158).
 MAX_COMMUNES = 200
 NO_TERRITORY = "Indique la commune (code INSEE), la liste des communes ou le code de l'EPCI."
 HOST_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
