@@ -44,6 +44,8 @@ PASSWORD_RESET_MAILS = Limit("password_reset_mails", ACCOUNT)
 PASSWORD_RESET_CONFIRM_CLIENT = Limit("password_reset_confirm_client", CLIENT)
 INVITATION_CLIENT = Limit("invitation_client", CLIENT)
 VERIFY_EMAIL_CLIENT = Limit("verify_email_client", CLIENT)
+# Not a credential, but an anonymous write: answers to the city's polls (tenant_apps.voice).
+POLL_ANSWER_CLIENT = Limit("poll_answer_client", CLIENT)
 VERIFY_EMAIL_RESEND_ACCOUNT = Limit("verify_email_resend_account", ACCOUNT)
 VERIFY_EMAIL_RESEND_CLIENT = Limit("verify_email_resend_client", CLIENT)
 TWO_FACTOR_ACCOUNT = Limit("two_factor_account", ACCOUNT)

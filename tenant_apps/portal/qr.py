@@ -96,18 +96,17 @@ def _no_fetch(url: str, *args, **kwargs):
 
 def poster_pdf(request, target: QrTarget, *, branding) -> bytes:
     """An A4 poster: the city's colour, the title, the code large, the address in plain text."""
-    from weasyprint import HTML  # heavy (cairo, pango): loaded on the first poster only
+    from weasyprint import CSS, HTML  # heavy (cairo, pango): loaded on the first poster only
 
     url = scan_url(request, target)
-    html = render_to_string(
-        "portal/qr_poster.html",
-        {
-            "target": target,
-            "url": url,
-            "printed_url": url.split("://", 1)[-1].split("?", 1)[0],
-            "qr": qr_svg_inline(url, title=target.title),
-            "city": request.city,
-            "branding": branding,
-        },
-    )
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    context = {
+        "target": target,
+        "url": url,
+        "printed_url": url.split("://", 1)[-1].split("?", 1)[0],
+        "qr": qr_svg_inline(url, title=target.title),
+        "city": request.city,
+        "branding": branding,
+    }
+    html = render_to_string("portal/qr_poster.html", context)
+    css = CSS(string=render_to_string("portal/qr_poster.css", context), url_fetcher=_no_fetch)
+    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(stylesheets=[css])

@@ -22,8 +22,8 @@ def _target(request: HttpRequest, kind: str, ident: str):
         raise Http404 from None
 
 
-@require_GET
 @city_page
+@require_GET
 def qr_svg(request: HttpRequest, kind: str, ident: str) -> HttpResponse:
     target = _target(request, kind, ident)
     body = qr_svg_document(scan_url(request, target), title=target.title)
@@ -34,8 +34,8 @@ def qr_svg(request: HttpRequest, kind: str, ident: str) -> HttpResponse:
     return response
 
 
-@require_GET
 @staff_page(can_read)
+@require_GET
 def qr_poster(request: HttpRequest, kind: str, ident: str) -> HttpResponse:
     target = _target(request, kind, ident)
     response = HttpResponse(

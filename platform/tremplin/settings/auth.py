@@ -61,6 +61,7 @@ TREMPLIN_RATE_LIMITS = {
     "password_reset_confirm_client": "30/h",
     "invitation_client": "30/h",
     "verify_email_client": "30/h",
+    "poll_answer_client": "60/h",
     "verify_email_resend_account": "3/h",
     "verify_email_resend_client": "10/h",
     # A second-factor code: per account being signed in, and per client.

@@ -71,6 +71,7 @@ TENANT_APPS = [
     "tenant_apps.catalogue",
     "tenant_apps.staff",
     "tenant_apps.matching",
+    "tenant_apps.voice",
     "tenant_apps.portal",
     "tenant_apps.analytics",
 ]

@@ -26,6 +26,7 @@ STAFF_MENU = (
     ("matching:agenda", "Mon agenda"),
     ("staff:imports", "Importer"),
     ("analytics:diagnostic", "Diagnostic"),
+    ("voice:staff-polls", "Avis des jeunes"),
     ("staff:audit", "Journal"),
     ("staff:inbox", "Messages"),
     ("staff:team", "Équipe"),

@@ -28,6 +28,7 @@ NOT_IN_MENU = {
     "staff:structure-create": "a button of the structure list",
     "staff:advisor-create": "a button of the advisor list",
     "portal:staff-inspiration-create": "a button of the inspiration list",
+    "voice:staff-poll-create": "a button of the poll list",
     "matching:agenda-slot-add": "a POST from the advisor's agenda",
     "matching:agenda-presentation": "a button of the advisor's agenda",
 }

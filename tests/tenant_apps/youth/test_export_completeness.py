@@ -20,6 +20,7 @@ from tenant_apps.catalogue.models import PartnerMembership
 from tenant_apps.matching import services as matching
 from tenant_apps.matching.models import PushSubscription
 from tenant_apps.portal import services as portal
+from tenant_apps.voice import services as voice
 from tenant_apps.youth import exports
 from tenant_apps.youth.selectors import user_data_export
 from tenant_apps.youth.services import account_delete, consent_give
@@ -90,6 +91,14 @@ def people(grigny, make_user):
         )
         matching.right_claim(user=lina, offer_id=aid.pk)
         matching.notification_settings_update(user=lina, digest="weekly", email=False)
+        poll = voice.poll_save(
+            by=admin, fields={"title": "Ton avis"},
+            questions=[{"label": "Un mot ?", "kind": "text"}],
+        )  # fmt: skip
+        voice.poll_set_status(poll=poll, by=admin, status="open")
+        voice.poll_answer(
+            poll_id=poll.pk, user=lina, answers={str(poll.questions.get().pk): "Mes mots"}
+        )
         PushSubscription.objects.create(
             user=lina, endpoint="https://fcm.googleapis.com/fcm/send/lina", p256dh="k", auth="a"
         )
