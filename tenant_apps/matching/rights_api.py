@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -81,8 +82,19 @@ def offer_path(candidate: Candidate) -> str:
     return reverse("catalogue:offer-detail", args=[candidate.id])
 
 
-def offer_json(candidate: Candidate, request) -> dict:
+_MARKER = "00000000-0000-0000-0000-000000000000"
+
+
+def offer_urls(request) -> Callable[[Candidate], str]:
+    """Each offer's canonical page URL, from one reverse() and one host lookup per answer (an
+    answer lists up to 50 offers: one each was a third of the feed's time)."""
+    template = canonical_url(request, reverse("catalogue:offer-detail", args=[_MARKER]))
+    return lambda candidate: template.replace(_MARKER, str(candidate.id))
+
+
+def offer_json(candidate: Candidate, request, url_of: Callable[[Candidate], str] | None = None):
     """The DESIGN.md offer item, plus the amount when known."""
+    url = url_of(candidate) if url_of else canonical_url(request, offer_path(candidate))
     return {
         "id": str(candidate.id),
         "kind": candidate.kind,
@@ -98,7 +110,7 @@ def offer_json(candidate: Candidate, request) -> dict:
         "starts_at": candidate.starts_at.isoformat() if candidate.starts_at else None,
         "ends_at": candidate.ends_at.isoformat() if candidate.ends_at else None,
         "is_national": candidate.is_national,
-        "url": canonical_url(request, offer_path(candidate)),
+        "url": url,
         "amount": {
             "value": float(candidate.amount_value) if candidate.amount_value is not None else None,
             "unit": candidate.amount_unit,
@@ -127,8 +139,10 @@ def rights_json(answer: RightsAnswer, request, *, signed_in: bool = False) -> di
     """The contract of issue 17: eligible (with amounts), maybe (with what is missing),
     computed_at and legislation_date; signed-in people also get claims and questions."""
 
+    url_of = offer_urls(request)
+
     def offer(candidate: Candidate) -> dict:
-        return {**offer_json(candidate, request), "amount": _amount_json(
+        return {**offer_json(candidate, request, url_of), "amount": _amount_json(
             candidate, answer.amount_of(candidate)
         )}  # fmt: skip
 
@@ -156,8 +170,9 @@ def rights_json(answer: RightsAnswer, request, *, signed_in: bool = False) -> di
 
 def feed_json(items: list[FeedItem], request) -> dict:
     results = []
+    url_of = offer_urls(request)
     for item in items:
-        entry = offer_json(item.candidate, request)
+        entry = offer_json(item.candidate, request, url_of)
         entry["reasons"] = list(item.reasons)
         entry["distance_km"] = round(item.distance_km, 2) if item.distance_km is not None else None
         results.append(entry)
