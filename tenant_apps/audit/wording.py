@@ -48,6 +48,13 @@ ACTIONS = {
     "feature.disabled": "a désactivé la fonctionnalité",
     "branding.update": "a modifié l'identité de la ville",
     "page.update": "a modifié la page",
+    "poll.save": "a enregistré le sondage",
+    "poll.open": "a ouvert aux jeunes le sondage",
+    "poll.closed": "a clos le sondage",
+    "poll.draft": "a remis en brouillon le sondage",
+    "idea.published": "a publié l'idée",
+    "idea.answered": "a répondu à l'idée",
+    "idea.rejected": "n'a pas retenu l'idée",
 }
 
 

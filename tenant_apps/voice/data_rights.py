@@ -34,12 +34,33 @@ def _responses(user) -> list[dict]:
     ]
 
 
+def _ideas(user) -> dict:
+    from .models import Idea, IdeaSupport
+
+    mine = [
+        {
+            "title": i.title,
+            "body": i.body,
+            "status": i.status,
+            "answer": i.answer,
+            "at": i.created_at.isoformat(),
+        }
+        for i in Idea.objects.filter(user=user)
+    ]
+    supported = list(IdeaSupport.objects.filter(user=user).values_list("idea__title", flat=True))
+    return {"proposed": mine, "supported": supported}
+
+
 def _erase(user) -> None:
-    from .models import Answer, PollResponse
+    from .models import Answer, Idea, IdeaSupport, PollResponse
 
     Answer.objects.filter(response__user=user).exclude(text="").update(text="")
     PollResponse.objects.filter(user=user).update(user=None)
+    # What they proposed goes with them (their words); their supports too.
+    Idea.objects.filter(user=user).delete()
+    IdeaSupport.objects.filter(user=user).delete()
 
 
 register_export("poll_answers", _responses, tables=["voice.PollResponse"])
-register_erasure("voice", _erase, tables=["voice.PollResponse"])
+register_export("ideas", _ideas, tables=["voice.Idea", "voice.IdeaSupport"])
+register_erasure("voice", _erase, tables=["voice.PollResponse", "voice.Idea", "voice.IdeaSupport"])

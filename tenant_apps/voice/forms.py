@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import Poll, Question, QuestionKind
+from .models import IdeaKind, Poll, Question, QuestionKind
 
 QUESTION_ROWS = 5
 
@@ -120,3 +120,24 @@ class PollForm(forms.Form):
                 }
             )
         return initial
+
+
+class IdeaForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Tu proposes",
+        choices=IdeaKind.choices,
+        widget=forms.RadioSelect,
+        initial=IdeaKind.EVENT,
+    )
+    title = forms.CharField(label="Titre", max_length=120)
+    body = forms.CharField(
+        label="En quelques lignes : quoi, pour qui, où ?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class IdeaReviewForm(forms.Form):
+    answer = forms.CharField(
+        label="Réponse de la ville", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -107,3 +107,58 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"réponse à la question {self.question_id}"
+
+
+class IdeaStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de relecture")
+    PUBLISHED = "published", _("Publiée")
+    ANSWERED = "answered", _("La ville a répondu")
+    REJECTED = "rejected", _("Non retenue")
+
+
+class IdeaKind(models.TextChoices):
+    EVENT = "event", _("Un événement")
+    IDEA = "idea", _("Une idée pour la ville")
+
+
+class Idea(models.Model):
+    """A young person's proposal: shown to the others (without their name) once staff have
+    read it; others support it; staff answer."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ideas",
+    )
+    kind = models.CharField(_("type"), max_length=8, choices=IdeaKind.choices)
+    title = models.CharField(_("titre"), max_length=120)
+    body = models.TextField(_("en quelques lignes"), max_length=1000)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=IdeaStatus.choices, default=IdeaStatus.PENDING
+    )
+    answer = models.TextField(_("réponse de la ville"), blank=True)
+    answered_by = models.CharField(max_length=254, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IdeaSupport(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idea_supports"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["idea", "user"], name="idea_support_once")]
+
+    def __str__(self) -> str:
+        return f"soutien {self.user_id} → {self.idea_id}"

@@ -100,3 +100,28 @@ def poll_results(*, poll: Poll) -> dict:
             item["texts_count"] = len(texts) if len(texts) >= THRESHOLD else SUPPRESSED
         result["questions"].append(item)
     return result
+
+
+def ideas_public() -> QuerySet:
+    """Proposals staff have read, most supported first (no author shown)."""
+    from .models import Idea, IdeaStatus
+
+    return (
+        Idea.objects.filter(status__in=[IdeaStatus.PUBLISHED, IdeaStatus.ANSWERED])
+        .annotate(support_count=Count("supports"))
+        .order_by("-support_count", "-created_at")
+    )
+
+
+def ideas_for_staff() -> QuerySet:
+    from .models import Idea
+
+    return Idea.objects.annotate(support_count=Count("supports")).order_by("status", "-created_at")
+
+
+def ideas_supported_by(user) -> set[int]:
+    from .models import IdeaSupport
+
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(IdeaSupport.objects.filter(user=user).values_list("idea_id", flat=True))

@@ -15,7 +15,18 @@ from kernel.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tenant_apps.audit.services import audit_record
 from tenant_apps.catalogue.permissions import can_publish
 
-from .models import Answer, Poll, PollResponse, PollStatus, Question, QuestionKind
+from .models import (
+    Answer,
+    Idea,
+    IdeaKind,
+    IdeaStatus,
+    IdeaSupport,
+    Poll,
+    PollResponse,
+    PollStatus,
+    Question,
+    QuestionKind,
+)
 
 DEVICE_COOKIE = "tremplin_device"
 MAX_QUESTIONS = 10
@@ -196,3 +207,83 @@ def poll_answer(*, poll_id: int, user=None, device_token: str = "", answers: dic
         row.response = response
     Answer.objects.bulk_create(rows)
     return response
+
+
+# Ideas: proposed by young people, read by staff, supported by the others, answered.
+
+IDEAS_PER_WEEK = 5
+
+
+def idea_propose(*, user, kind: str, title: str, body: str) -> Idea:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    if not getattr(user, "is_authenticated", False) or not user.is_youth:
+        raise PermissionDenied("Connecte-toi avec ton compte jeune pour proposer une idée.")
+    errors = {}
+    if kind not in IdeaKind.values:
+        errors["kind"] = ["Choisis un événement ou une idée."]
+    if not (title or "").strip():
+        errors["title"] = ["Donne un titre."]
+    if not (body or "").strip():
+        errors["body"] = ["Dis-en un peu plus."]
+    if errors:
+        raise ValidationFailed("Ta proposition est à compléter.", fields=errors)
+    recent = Idea.objects.filter(user=user, created_at__gte=timezone.now() - timedelta(days=7))
+    if recent.count() >= IDEAS_PER_WEEK:
+        raise Conflict(
+            f"{IDEAS_PER_WEEK} propositions par semaine au plus : reviens bientôt !",
+            code="too_many_ideas",
+        )
+    return Idea.objects.create(
+        user=user, kind=kind, title=title.strip()[:120], body=body.strip()[:1000]
+    )
+
+
+def idea_support(*, user, idea_id: int) -> bool:
+    """Support a published idea (once; True when counted now, False if already)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_youth:
+        raise PermissionDenied("Connecte-toi avec ton compte jeune pour soutenir une idée.")
+    idea = Idea.objects.filter(
+        pk=idea_id, status__in=[IdeaStatus.PUBLISHED, IdeaStatus.ANSWERED]
+    ).first()
+    if idea is None:
+        raise NotFound("Cette idée n'existe pas.", code="idea_not_found")
+    try:
+        with transaction.atomic():
+            IdeaSupport.objects.create(idea=idea, user=user)
+    except IntegrityError:
+        return False
+    return True
+
+
+def idea_review(*, idea: Idea, by, status: str, answer: str = "") -> Idea:
+    """Staff publish or set aside a proposal, and answer it (answering publishes it)."""
+    from django.utils import timezone
+
+    _require_editor(by)
+    answer = (answer or "").strip()
+    if status not in (IdeaStatus.PUBLISHED, IdeaStatus.REJECTED, IdeaStatus.ANSWERED):
+        raise ValidationFailed("Action inconnue.", fields={"status": ["Action inconnue."]})
+    if status == IdeaStatus.ANSWERED and not answer:
+        raise ValidationFailed("Écris la réponse de la ville.", fields={"answer": ["Vide."]})
+    idea.status = status
+    if answer:
+        idea.answer, idea.answered_by, idea.answered_at = answer, by.email, timezone.now()
+    idea.save()
+    audit_record(actor=by, action=f"idea.{status}", obj=idea)
+    if idea.user_id and status in (IdeaStatus.ANSWERED, IdeaStatus.REJECTED):
+        _tell_author(idea)
+    return idea
+
+
+def _tell_author(idea: Idea) -> None:
+    from tenant_apps.matching.services import inbox_add
+
+    title = (
+        f"La ville a répondu à ton idée « {idea.title} »"
+        if idea.status == IdeaStatus.ANSWERED
+        else f"Ton idée « {idea.title} » n'a pas été retenue"
+    )
+    inbox_add(user=idea.user, title=title, body=idea.answer, link="/propose-une-idee/")

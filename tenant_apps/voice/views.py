@@ -6,16 +6,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from kernel.errors import ApplicationError, Conflict
 
 from tenant_apps.catalogue.permissions import can_publish
-from tenants.pages import city_object_or_404, city_page, staff_page
+from tenants.pages import city_object_or_404, city_page, staff_page, youth_page
 
 from . import selectors, services
 from .api import can_read_results, set_device_cookie
-from .forms import AnswerForm, PollForm
-from .models import Poll, PollStatus
+from .forms import AnswerForm, IdeaForm, IdeaReviewForm, PollForm
+from .models import Idea, Poll, PollStatus
 
 
 @city_page
@@ -121,3 +122,75 @@ def staff_poll_results(request: HttpRequest, pk: int) -> HttpResponse:
             "threshold": selectors.THRESHOLD,
         },
     )
+
+
+@city_page
+def idea_list(request: HttpRequest) -> HttpResponse:
+    form = IdeaForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('login')}?next={request.path}")
+        if form.is_valid():
+            try:
+                services.idea_propose(user=request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request, "Merci ! La ville lit ta proposition avant de la montrer."
+                )
+                return redirect("voice:ideas")
+    return render(
+        request,
+        "voice/idea_list.html",
+        {
+            "ideas": selectors.ideas_public()[:50],
+            "form": form,
+            "supported": selectors.ideas_supported_by(request.user),
+        },
+    )
+
+
+@require_POST
+@youth_page
+def idea_support(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        counted = services.idea_support(user=request.user, idea_id=pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Tu soutiens cette idée." if counted else "Tu la soutiens déjà.")
+    return redirect("voice:ideas")
+
+
+@staff_page(can_read_results)
+def staff_ideas(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "voice/staff_ideas.html",
+        {
+            "ideas": selectors.ideas_for_staff(),
+            "can_publish": can_publish(request.user),
+            "form": IdeaReviewForm(),
+        },
+    )
+
+
+@require_POST
+@staff_page(can_publish)
+def staff_idea_review(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = city_object_or_404(request, Idea, pk=pk)
+    form = IdeaReviewForm(request.POST)
+    form.is_valid()
+    try:
+        services.idea_review(
+            idea=idea,
+            by=request.user,
+            status=request.POST.get("status", ""),
+            answer=form.cleaned_data.get("answer", ""),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "C'est noté.")
+    return redirect("voice:staff-ideas")

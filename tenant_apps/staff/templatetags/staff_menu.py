@@ -27,6 +27,7 @@ STAFF_MENU = (
     ("staff:imports", "Importer"),
     ("analytics:diagnostic", "Diagnostic"),
     ("voice:staff-polls", "Avis des jeunes"),
+    ("voice:staff-ideas", "Idées des jeunes"),
     ("staff:audit", "Journal"),
     ("staff:inbox", "Messages"),
     ("staff:team", "Équipe"),

@@ -218,3 +218,59 @@ def test_the_pages_work_without_javascript(client_for, grigny, poll, editor):
         {"title": "Vide", "label_0": "Un seul choix ?", "kind_0": "single", "choices_0": "Seul"},
     )
     assert bad.status_code == 200 and "Entre 2 et" in bad.content.decode()
+
+
+def test_ideas_are_read_before_shown_supported_once_and_answered(
+    client_for, grigny, gennevilliers, editor
+):
+    from tenant_apps.voice.models import Idea, IdeaStatus
+
+    with in_city(grigny):
+        lina, sam = make_youth("lina@grigny.test"), make_youth("sam@grigny.test")
+    author = client_for(grigny)
+    with in_city(grigny):
+        author.force_login(lina)
+    proposed = author.post(
+        "/propose-une-idee/",
+        {
+            "kind": "event",
+            "title": "Un tournoi de street-foot",
+            "body": "Sur le city stade, en juin.",
+        },
+    )
+    assert proposed.status_code == 302
+    assert "street-foot" not in client_for(grigny).get("/propose-une-idee/").content.decode()
+    with in_city(grigny):
+        idea = Idea.objects.get()
+    staff = client_for(grigny)
+    with in_city(grigny):
+        staff.force_login(editor)
+    staff.post(f"/staff/idees/{idea.pk}/", {"status": "published"})
+    page = client_for(grigny).get("/propose-une-idee/").content.decode()
+    assert "street-foot" in page and "lina@grigny.test" not in page
+    supporter = client_for(grigny)
+    with in_city(grigny):
+        supporter.force_login(sam)
+    supporter.post(f"/propose-une-idee/{idea.pk}/soutenir/")
+    supporter.post(f"/propose-une-idee/{idea.pk}/soutenir/")  # twice: counted once
+    with in_city(grigny):
+        assert idea.supports.count() == 1
+    assert staff.post(f"/staff/idees/{idea.pk}/", {"status": "answered"}).status_code == 302
+    with in_city(grigny):
+        assert Idea.objects.get().status == IdeaStatus.PUBLISHED  # an answer is required
+    staff.post(f"/staff/idees/{idea.pk}/", {"status": "answered", "answer": "Oui, le 14 juin !"})
+    with in_city(grigny):
+        assert Idea.objects.get().status == IdeaStatus.ANSWERED
+        assert lina.inbox.filter(title__contains="street-foot").exists()
+    assert "Oui, le 14 juin" in client_for(grigny).get("/propose-une-idee/").content.decode()
+    anonymous = client_for(grigny).post(
+        "/propose-une-idee/", {"kind": "idea", "title": "x", "body": "y"}
+    )
+    assert anonymous.status_code == 302 and "/connexion/" in anonymous["Location"]
+    assert "street-foot" not in client_for(gennevilliers).get("/propose-une-idee/").content.decode()
+    other = client_for(gennevilliers)
+    with in_city(grigny):
+        other.cookies = staff.cookies
+    assert other.post(f"/staff/idees/{idea.pk}/", {"status": "rejected"}).status_code in (302, 404)
+    with in_city(grigny):
+        assert Idea.objects.get().status == IdeaStatus.ANSWERED

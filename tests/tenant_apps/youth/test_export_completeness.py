@@ -99,6 +99,9 @@ def people(grigny, make_user):
         voice.poll_answer(
             poll_id=poll.pk, user=lina, answers={str(poll.questions.get().pk): "Mes mots"}
         )
+        idea = voice.idea_propose(user=lina, kind="idea", title="Un skatepark", body="Au parc.")
+        voice.idea_review(idea=idea, by=admin, status="published")
+        voice.idea_support(user=lina, idea_id=idea.pk)
         PushSubscription.objects.create(
             user=lina, endpoint="https://fcm.googleapis.com/fcm/send/lina", p256dh="k", auth="a"
         )
