@@ -30,6 +30,8 @@ def _registrations(user) -> list[dict]:
             "position": r.position,
             "registered_at": r.created_at.isoformat(),
             "attended_at": r.attended_at.isoformat() if r.attended_at else None,
+            "rating": r.rating,
+            "feedback_word": r.feedback_word,
         }
         for r in Registration.objects.filter(user=user).select_related("offer").order_by("pk")
     ]

@@ -65,6 +65,11 @@ class Registration(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     # When staff marked the person present (None: not marked, or unmarked since).
     attended_at = models.DateTimeField(null=True, blank=True)
+    # After the event, the person who came rates it (1 to 5) and says one word (services.
+    # event_feedback_give); staff see them only from 10 ratings on.
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    feedback_word = models.CharField(max_length=30, blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["offer_id", "position"]

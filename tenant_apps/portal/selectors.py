@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -164,3 +164,24 @@ def event_registrations(*, offer: Offer) -> QuerySet[Registration]:
         )
         .order_by("position")
     )
+
+
+FEEDBACK_THRESHOLD = 10
+
+
+def event_feedback(*, offer: Offer) -> dict:
+    """What the people who came said: {"count", "mean", "words"}; under 10 ratings only the
+    count is shown as "<10" (one rating would say who gave it)."""
+    rows = list(
+        Registration.objects.filter(offer=offer, rating__isnull=False).values_list(
+            "rating", "feedback_word"
+        )
+    )
+    if len(rows) < FEEDBACK_THRESHOLD:
+        return {"count": "<10" if rows else 0, "mean": None, "words": []}
+    words = Counter(w.lower() for _, w in rows if w)
+    return {
+        "count": len(rows),
+        "mean": round(sum(r for r, _ in rows) / len(rows), 1),
+        "words": [w for w, _ in words.most_common(20)],
+    }

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from kernel.errors import (
+    Conflict,
     NotFound,
     PermissionDenied,
     ValidationFailed,
@@ -190,7 +191,41 @@ def registrations_forget_user(*, user: User) -> None:
         registration.refresh_from_db()
         if registration.status in ACTIVE:
             _cancel(registration)
-    Registration.objects.filter(user=user).update(user=None, attended_at=None)
+    # The rating stays in the event's figures; the word, which may say who, goes.
+    Registration.objects.filter(user=user).update(user=None, attended_at=None, feedback_word="")
+
+
+# After the event: the people who came rate it and say one word
+
+
+@transaction.atomic
+def event_feedback_give(
+    *, user: User, offer_id: uuid.UUID | str, rating: int, word: str = ""
+) -> Registration:
+    """Someone marked present rates the event (1 to 5) and may say one word, once."""
+    _youth_only(user)
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("offer")
+        .filter(user=user, offer_id=_offer_uuid(offer_id))
+        .first()
+    )
+    if registration is None or registration.attended_at is None:
+        raise PermissionDenied(
+            "Seules les personnes venues à l'événement peuvent donner leur avis.",
+            code="not_attended",
+        )
+    if registration.feedback_at is not None:
+        raise Conflict("Tu as déjà donné ton avis, merci !", code="already_rated")
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationFailed("Une note de 1 à 5.", fields={"rating": ["Une note de 1 à 5."]})
+    word = " ".join((word or "").split())
+    if len(word) > 30 or "://" in word:
+        raise ValidationFailed("Un mot, 30 caractères au plus.", fields={"word": ["Un mot."]})
+    registration.rating, registration.feedback_word = rating, word
+    registration.feedback_at = timezone.now()
+    registration.save(update_fields=["rating", "feedback_word", "feedback_at", "updated_at"])
+    return registration
 
 
 # Attendance (staff)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("mes-favoris/", views.saves, name="saves"),
     path("offres/<uuid:offer_id>/favori/", views.save_toggle, name="save"),
     path("mes-inscriptions/", views.registrations, name="registrations"),
+    path("offres/<uuid:offer_id>/avis/", views.event_feedback, name="event-feedback"),
     path("offres/<uuid:offer_id>/inscription/", views.register, name="register"),
     path("mes-messages/", views.inbox, name="inbox"),
     path("staff/inscriptions/", views.staff_registrations, name="staff-registrations"),

@@ -215,6 +215,25 @@ def registrations(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_POST
+@youth_page
+def event_feedback(request: HttpRequest, offer_id) -> HttpResponse:
+    """« Ton avis » on a past event: a note from 1 to 5 and one word."""
+    try:
+        rating = int(request.POST.get("rating", ""))
+    except ValueError:
+        rating = 0
+    try:
+        services.event_feedback_give(
+            user=request.user, offer_id=offer_id, rating=rating, word=request.POST.get("word", "")
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Merci pour ton avis !")
+    return redirect("portal:registrations")
+
+
 @youth_page
 def inbox(request: HttpRequest) -> HttpResponse:
     items = list(InboxMessage.objects.filter(user=request.user)[:50])
@@ -267,6 +286,7 @@ def staff_event_registrations(request: HttpRequest, offer_id) -> HttpResponse:
             places_left=selectors.places_left(offer),
             show_people=can_write(request.user),
             show_emails=can_publish(request.user),
+            feedback=selectors.event_feedback(offer=offer) if started else None,
         ),
     )
 

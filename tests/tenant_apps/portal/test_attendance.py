@@ -174,3 +174,52 @@ def test_attendance_is_in_the_export_and_erased_with_the_account(
         account_delete(user=user)
         row = Registration.objects.get(pk=regs[0].pk)
         assert row.user_id is None and row.attended_at is None
+
+
+def test_people_who_came_rate_the_event_once_and_staff_see_it_from_ten(
+    client_for, grigny, make_user
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tenant_apps.portal.models import Registration, RegistrationStatus
+    from tenant_apps.portal.selectors import event_feedback
+    from tests.tenant_apps.catalogue.factories import make_offer
+    from tests.tenant_apps.youth.factories import make_youth
+
+    with in_city(grigny):
+        event = make_offer(
+            kind="evenement", title="Atelier graff", starts_at=timezone.now() - timedelta(days=1)
+        )
+        people = [make_youth(f"j{i}@grigny.test") for i in range(11)]
+        for i, person in enumerate(people):
+            Registration.objects.create(
+                user=person,
+                offer=event,
+                position=i + 1,
+                status=RegistrationStatus.REGISTERED,
+                attended_at=timezone.now() if i < 10 else None,
+            )
+    clients = []
+    for person in people:
+        client = client_for(grigny)
+        with in_city(grigny):
+            client.force_login(person)
+        clients.append(client)
+    url = f"/offres/{event.pk}/avis/"
+    for i, client in enumerate(clients[:9]):
+        client.post(url, {"rating": str(4 + i % 2), "word": "Trop bien"})
+    with in_city(grigny):
+        assert event_feedback(offer=event) == {"count": "<10", "mean": None, "words": []}
+    clients[9].post(url, {"rating": "3", "word": "sympa"})
+    clients[9].post(url, {"rating": "1", "word": "encore"})  # twice: the first stays
+    clients[10].post(url, {"rating": "5"})  # did not come
+    clients[0].post(url, {"rating": "9"})
+    with in_city(grigny):
+        figures = event_feedback(offer=event)
+        assert figures["count"] == 10 and figures["mean"] == 4.3
+        assert figures["words"] == ["trop bien", "sympa"]
+        assert Registration.objects.get(user=people[9]).rating == 3
+    page = clients[9].get("/mes-inscriptions/").content.decode()
+    assert "Merci pour ton avis" in page
