@@ -138,8 +138,10 @@ def _bars(months: list[date], values: list) -> list[dict]:
     bars = []
     for i, (month, value) in enumerate(zip(months, values, strict=True)):
         hidden = value == SUPPRESSED
-        height = 0 if hidden else round(float(Decimal(value) * CHART_HEIGHT / Decimal(top)), 1)
-        height = max(height, 1.0)  # an empty month still shows a baseline tick
+        if hidden:  # "<10": a short grey bar, whatever the scale (its value is not known)
+            height = CHART_HEIGHT * 0.3
+        else:  # an empty month still shows a baseline tick
+            height = max(round(float(Decimal(value) * CHART_HEIGHT / Decimal(top)), 1), 1.0)
         bars.append({
             "x": i * (BAR_WIDTH + BAR_GAP), "y": round(CHART_HEIGHT - height, 1), "height": height,
             "width": BAR_WIDTH, "hidden": hidden, "initial": MONTH_INITIALS[month.month - 1],
