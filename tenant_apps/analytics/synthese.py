@@ -44,12 +44,12 @@ class Headline:
 
 
 HEADLINES = (
-    Headline("registered", "jeunes inscrits sur le site", stock=True),
+    Headline("registered", "jeunes inscrits sur le site aujourd'hui", stock=True),
     Headline("searchers", "recherches de jeunes en 12 mois (un jeune compte une fois par mois)",
              stock=False),
     Headline("registrations", "inscriptions à des événements en 12 mois", stock=False),
     Headline("claims", "demandes d'aide envoyées en 12 mois", stock=False),
-    Headline("unclaimed_euros", "d'aides non demandées par des jeunes qui y ont droit, par mois",
+    Headline("unclaimed_euros", "par mois d'aides non demandées par des jeunes qui y ont droit",
              stock=True, unit="€"),
 )  # fmt: skip
 
@@ -77,17 +77,26 @@ def _month_end(first: date) -> date:
     return month_start(first + timedelta(days=32)) - timedelta(days=1)
 
 
-def _month_figures(first: date) -> dict[str, int | Decimal | str]:
-    r = _Reader(DiagnosticFilters(first, _month_end(first)))
+def _figures(r: _Reader) -> dict[str, int | Decimal | str | None]:
+    """The five figures a reader sees; a stock with no snapshot in its period is None."""
     euros = r.non_recours().euros.figure
     engaged = engagement(r).figures
     return {
-        "registered": who_they_are(r).figures["registered"],
+        "registered": who_they_are(r).figures["registered"] if r.population_day else None,
         "searchers": what_they_look_for(r).figures["searchers"],
         "registrations": engaged["registrations"],
         "claims": engaged["claims"],
-        "unclaimed_euros": euros if r.nonrecours else 0,
+        "unclaimed_euros": euros if r.nonrecours else None,
     }
+
+
+def _month_figures(first: date) -> dict[str, int | Decimal | str | None]:
+    return _figures(_Reader(DiagnosticFilters(first, _month_end(first))))
+
+
+def _stock_figures(day: date) -> dict[str, int | Decimal | str | None]:
+    """The stocks as of `day`: the latest population and non-recours snapshots up to it."""
+    return _figures(_Reader(DiagnosticFilters(day, day)))
 
 
 def _number(value: int | Decimal, unit: str) -> str:
@@ -104,29 +113,38 @@ def _sum(values: list) -> int | Decimal | str:
     return sum(numbers, 0)
 
 
-def _trend(head: list, tail: list, *, stock: bool, unit: str) -> str:
-    """Plain French: how the end of the year compares with its start."""
-    if SUPPRESSED in head or SUPPRESSED in tail:
-        return "Trop peu de jeunes certains mois pour dire une tendance."
-    before, after = (head[-1], tail[-1]) if stock else (sum(head, 0), sum(tail, 0))
+def _change(before, after, unit: str, then: str) -> str:
     if not before and not after:
         return "Rien à signaler sur l'année."
     if not before or (unit != "€" and before < THRESHOLD):
         return "Pas de point de comparaison il y a un an."
     change = (Decimal(after) - Decimal(before)) * 100 / Decimal(before)
     percent = int(change.quantize(Decimal(1)))
-    if stock:
-        then = f"contre {_number(before, unit)} il y a un an"
-    else:
-        months = len(head)
-        then = (
-            f"{_number(after, unit)} ces {months} derniers mois, "
-            f"contre {_number(before, unit)} sur les {months} premiers"
-        )
     if abs(percent) < 5:
         return f"Stable ({then})."
     direction = "En hausse" if percent > 0 else "En baisse"
     return f"{direction} de {abs(percent)}{NBSP}% ({then})."
+
+
+def flow_trend(head: list, tail: list, *, unit: str = "") -> str:
+    """Plain French: the last months of the year against its first months (sums)."""
+    if SUPPRESSED in head or SUPPRESSED in tail:
+        return "Trop peu de jeunes certains mois pour dire une tendance."
+    before, after = sum(head, 0), sum(tail, 0)
+    then = (
+        f"{_number(after, unit)} ces {len(tail)} derniers mois, "
+        f"contre {_number(before, unit)} sur les {len(head)} premiers"
+    )
+    return _change(before, after, unit, then)
+
+
+def stock_trend(before, after, *, unit: str = "") -> str:
+    """Plain French: today's reading against the one a year before (None: there was none)."""
+    if before is None:
+        return "Pas encore de point de comparaison il y a un an."
+    if SUPPRESSED in (before, after):
+        return "Trop peu de jeunes pour dire une tendance."
+    return _change(before, after, unit, f"contre {_number(before, unit)} il y a un an")
 
 
 BAR_WIDTH, BAR_GAP, CHART_HEIGHT = 10, 4, 36  # the month-by-month chart, in SVG units
@@ -134,9 +152,13 @@ BAR_WIDTH, BAR_GAP, CHART_HEIGHT = 10, 4, 36  # the month-by-month chart, in SVG
 
 def _bars(months: list[date], values: list) -> list[dict]:
     """A small bar chart's geometry, scaled to the year's largest published month."""
-    top = max((v for v in values if v != SUPPRESSED), default=0) or 1
+    top = max((v for v in values if v not in (SUPPRESSED, None)), default=0) or 1
     bars = []
     for i, (month, value) in enumerate(zip(months, values, strict=True)):
+        if value is None:  # a stock with no snapshot that month: no bar, only the initial
+            value, missing = 0, True
+        else:
+            missing = False
         hidden = value == SUPPRESSED
         if hidden:  # "<10": a short grey bar, whatever the scale (its value is not known)
             height = CHART_HEIGHT * 0.3
@@ -144,34 +166,36 @@ def _bars(months: list[date], values: list) -> list[dict]:
             height = max(round(float(Decimal(value) * CHART_HEIGHT / Decimal(top)), 1), 1.0)
         bars.append({
             "x": i * (BAR_WIDTH + BAR_GAP), "y": round(CHART_HEIGHT - height, 1), "height": height,
-            "width": BAR_WIDTH, "hidden": hidden, "initial": MONTH_INITIALS[month.month - 1],
+            "width": BAR_WIDTH, "hidden": hidden, "missing": missing,
+            "initial": MONTH_INITIALS[month.month - 1],
             "text_x": i * (BAR_WIDTH + BAR_GAP) + BAR_WIDTH / 2,
             "title": french_date(month).removeprefix("1er ") + " : "
-            + (SUPPRESSED if hidden else _number(value, "")),
+            + ("pas de relevé" if missing else SUPPRESSED if hidden else _number(value, "")),
         })  # fmt: skip
     return bars
 
 
 def synthese(*, today: date | None = None) -> dict:
-    """The five headline figures of the last twelve whole months, with their trends."""
+    """The five headline figures of the last twelve whole months, with their trends. Stocks
+    (registered, unclaimed euros) are read today, as the diagnostic page shows them, and
+    compared with their reading a year before."""
+    today = today or local_today()
     months = year_months(today)
     per_month = [_month_figures(m) for m in months]
+    now = _stock_figures(today)
+    year_ago = _stock_figures(today - timedelta(days=365))
     figures = []
     for headline in HEADLINES:
         values = [month[headline.key] for month in per_month]
-        total = values[-1] if headline.stock else _sum(values)
-        quarter = 3
-        figures.append(
-            HeadlineFigure(
-                headline=headline,
-                months=values,
-                value=total if total == SUPPRESSED else _number(total, headline.unit),
-                trend=_trend(
-                    values[:quarter], values[-quarter:], stock=headline.stock, unit=headline.unit
-                ),
-                bars=_bars(months, values),
-            )
-        )
+        if headline.stock:
+            total = now[headline.key] or 0
+            trend = stock_trend(year_ago[headline.key], total, unit=headline.unit)
+        else:
+            total = _sum(values)
+            trend = flow_trend(values[:3], values[-3:], unit=headline.unit)
+        value = total if total == SUPPRESSED else _number(total, headline.unit)
+        bars = _bars(months, values)
+        figures.append(HeadlineFigure(headline, values, value, trend, bars))
     return {"first": months[0], "last": _month_end(months[-1]), "figures": figures}
 
 

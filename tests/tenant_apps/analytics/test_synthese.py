@@ -15,7 +15,7 @@ from shared_apps.accounts.models import Role
 from tenant_apps.analytics import rollups
 from tenant_apps.analytics.models import Period
 from tenant_apps.analytics.privacy import SUPPRESSED
-from tenant_apps.analytics.synthese import _trend, synthese, year_months
+from tenant_apps.analytics.synthese import flow_trend, stock_trend, synthese, year_months
 from tenant_apps.youth.models import Neighbourhood
 from tenants.context import in_city
 
@@ -70,14 +70,38 @@ def test_five_figures_month_by_month_with_the_pages_suppression(grigny, a_year_o
 
 
 def test_trends_are_said_only_between_published_sums():
-    assert _trend([20, 0, 0], [0, 0, 10], stock=False, unit="").startswith("En baisse de 50")
-    assert _trend([20, SUPPRESSED, 0], [0, 0, 30], stock=False, unit="").startswith("Trop peu")
-    assert _trend([0, 0, 0], [0, 0, 40], stock=False, unit="").startswith("Pas de point")
-    assert _trend([100, 0, 0], [0, 0, 102], stock=False, unit="").startswith("Stable")
-    # A stock compares the end of the period with a year before.
-    assert _trend([0, 0, 40], [0, 0, 80], stock=True, unit="") == (
-        "En hausse de 100\u00a0% (contre 40 il y a un an)."
-    )
+    assert flow_trend([20, 0, 0], [0, 0, 10]).startswith("En baisse de 50")
+    assert flow_trend([20, SUPPRESSED, 0], [0, 0, 30]).startswith("Trop peu")
+    assert flow_trend([0, 0, 0], [0, 0, 40]).startswith("Pas de point")
+    assert flow_trend([100, 0, 0], [0, 0, 102]).startswith("Stable")
+    # A stock compares today's reading with the one a year before, when there was one.
+    assert stock_trend(40, 80) == "En hausse de 100\u00a0% (contre 40 il y a un an)."
+    assert stock_trend(None, 80).startswith("Pas encore de point de comparaison")
+    assert stock_trend(SUPPRESSED, 80).startswith("Trop peu")
+
+
+def test_stocks_are_read_today_like_the_page(grigny):
+    """Registered young people: today's snapshot (the page's figure), compared a year back."""
+    from datetime import date, timedelta
+
+    from tenant_apps.analytics.rollups import population_snapshot
+    from tests.tenant_apps.youth.factories import make_youth
+
+    today = local_today()
+    with in_city(grigny):
+        for i in range(12):
+            make_youth(f"stock{i}@exemple.fr", birth_date=date(2004, 6, 1))
+        population_snapshot(day=today)
+        data = synthese(today=today)
+    registered = _figure(data, "registered")
+    assert registered.value == "12"
+    assert registered.trend.startswith("Pas encore de point de comparaison")
+    assert all(bar["missing"] for bar in registered.bars)  # no snapshot in the past months
+    with in_city(grigny):
+        population_snapshot(day=today - timedelta(days=400))
+        data = synthese(today=today)
+    # The same 12 counted in an old snapshot (one read before a year ago counts as a year ago).
+    assert _figure(data, "registered").trend == "Stable (contre 12 il y a un an)."
 
 
 def test_viewers_download_a_one_page_pdf_in_french(grigny, signed_in, a_year_of_searches):
