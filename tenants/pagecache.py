@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils import translation
@@ -62,7 +63,7 @@ def visitor_is_anonymous(request: HttpRequest) -> bool:
     cookies = request.COOKIES
     return not (
         settings.SESSION_COOKIE_NAME in cookies
-        or getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in cookies
+        or CookieStorage.cookie_name in cookies
         or "HTTP_AUTHORIZATION" in request.META
     )
 

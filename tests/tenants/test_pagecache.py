@@ -233,3 +233,12 @@ def test_a_known_filter_is_cached(client_for, grigny):
     with CaptureQueriesContext(connection) as queries:
         client.get("/offres/?kind=emploi")
     assert len(queries) == 0
+
+
+def test_a_visitor_with_a_message_waiting_gets_the_page_rendered(client_for, grigny):
+    client = client_for(grigny)
+    _warm(client, "/agenda/")
+    client.cookies["messages"] = "quelque chose"
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/agenda/")
+    assert len(queries) > 0
