@@ -117,6 +117,17 @@ class Inspiration(models.Model):
         default=InspirationStatus.DRAFT,
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # An optional short video (a link to the file or the host) and its text alternative.
+    video_url = models.URLField(_("vidéo courte (lien)"), max_length=500, blank=True)
+    video_text = models.TextField(
+        _("ce que dit la vidéo (texte pour qui ne peut pas la voir)"), blank=True
+    )
+    # The offers the story talks about (« moi aussi »): ids of offers visible in this city.
+    offer_ids = models.JSONField(_("offres liées"), default=list, blank=True)
+    # Shared to the network (shared_apps.network) only with the young person's consent, recorded.
+    consent_at = models.DateTimeField(_("accord du jeune recueilli le"), null=True, blank=True)
+    consent_by = models.CharField(max_length=254, blank=True)
+    shared = models.BooleanField(_("partagée avec le réseau des villes"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -185,3 +185,33 @@ def event_feedback(*, offer: Offer) -> dict:
         "mean": round(sum(r for r, _ in rows) / len(rows), 1),
         "words": [w for w, _ in words.most_common(20)],
     }
+
+
+def offers_of_story(offer_ids: list) -> list:
+    """The offers a story of this city links to, that are still visible here."""
+    from tenant_apps.catalogue.selectors import offer_get_for_city
+
+    hits = [offer_get_for_city(offer_id=i) for i in offer_ids or []]
+    return [hit.offer for hit in hits if hit is not None]
+
+
+def me_too_links(refs: list[dict]) -> list[dict]:
+    """« Moi aussi » under a story from elsewhere: the national offer itself when it is visible
+    here, else this city's offers of the same kind and theme. [{"label", "url"}]."""
+    from urllib.parse import urlencode
+
+    from tenant_apps.catalogue.selectors import offer_get_for_city
+
+    links = []
+    for ref in refs or []:
+        hit = offer_get_for_city(offer_id=ref["national_id"]) if ref.get("national_id") else None
+        if hit is not None:
+            links.append({"label": hit.offer.title, "url": f"/offres/{hit.offer.pk}/"})
+            continue
+        query = {"kind": ref.get("kind", "")}
+        if ref.get("themes"):
+            query["theme"] = ref["themes"][0]
+        links.append(
+            {"label": ref.get("title", ""), "url": f"/offres/?{urlencode(query)}", "similar": True}
+        )
+    return links

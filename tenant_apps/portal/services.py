@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from kernel.errors import (
@@ -16,10 +16,12 @@ from kernel.errors import (
 )
 
 from shared_apps.accounts.models import Role, User
+from shared_apps.network.services import story_share, story_withdraw
 from tenant_apps.audit.services import audit_record, diff_snapshots, model_snapshot
 from tenant_apps.catalogue.models import Offer, OfferKind, OfferStatus
 from tenant_apps.catalogue.permissions import can_publish, can_write, require
 from tenant_apps.catalogue.selectors import offer_get_for_city
+from tenants.models import build_url
 
 from .models import Inspiration, InspirationStatus, Registration, RegistrationStatus, Save
 
@@ -291,10 +293,24 @@ def event_attendance_set(*, offer: Offer, by: User, attended_ids: set[int]) -> i
 
 # Inspirations (staff)
 
-INSPIRATION_FIELDS = ("title", "person", "age", "place", "is_local", "summary", "body", "link_url")
+INSPIRATION_FIELDS = (
+    "title",
+    "person",
+    "age",
+    "place",
+    "is_local",
+    "summary",
+    "body",
+    "link_url",
+    "video_url",
+    "video_text",
+    "offer_ids",
+)
 
 
 def _clean_and_save(instance) -> None:
+    if isinstance(instance, Inspiration):
+        _check_video(instance)
     full_clean_or_fail(instance)
     instance.save()
 
@@ -325,6 +341,8 @@ def inspiration_update(*, by: User, inspiration: Inspiration, **fields) -> Inspi
     _clean_and_save(inspiration)
     diff = diff_snapshots(before, model_snapshot(inspiration, list(INSPIRATION_FIELDS)))
     audit_record(actor=by, action="inspiration.update", obj=inspiration, diff=diff)
+    if inspiration.shared:
+        _network_copy(inspiration)  # the copy elsewhere follows
     return inspiration
 
 
@@ -336,7 +354,10 @@ def inspiration_publish(*, by: User, inspiration: Inspiration, publish: bool = T
         inspiration.published_at = inspiration.published_at or timezone.now()
     else:
         inspiration.status = InspirationStatus.DRAFT
-    inspiration.save(update_fields=["status", "published_at", "updated_at"])
+        if inspiration.shared:  # unpublished here: gone from everywhere
+            story_withdraw(city=connection.tenant, source_id=inspiration.pk)
+            inspiration.shared = False
+    inspiration.save(update_fields=["status", "published_at", "shared", "updated_at"])
     action = "inspiration.publish" if publish else "inspiration.unpublish"
     audit_record(actor=by, action=action, obj=inspiration)
     return inspiration
@@ -346,4 +367,93 @@ def inspiration_publish(*, by: User, inspiration: Inspiration, publish: bool = T
 def inspiration_delete(*, by: User, inspiration: Inspiration) -> None:
     require(can_publish(by), "Seuls les éditeurs suppriment une histoire.")
     audit_record(actor=by, action="inspiration.delete", obj=inspiration)
+    story_withdraw(city=connection.tenant, source_id=inspiration.pk)
     inspiration.delete()
+
+
+def _check_video(inspiration: Inspiration) -> None:
+    if inspiration.video_url and not inspiration.video_text.strip():
+        raise ValidationFailed(
+            "Une vidéo a besoin de son texte, pour qui ne peut pas la voir ou l'entendre.",
+            fields={"video_text": ["Écris ce que dit la vidéo."]},
+        )
+
+
+@transaction.atomic
+def inspiration_consent_record(*, by: User, inspiration: Inspiration, given: bool) -> Inspiration:
+    """Staff record that the young person agreed (in writing) to the story being shared with
+    other cities, or that they withdrew it (which withdraws the story everywhere)."""
+    require(can_publish(by), "Seuls les éditeurs recueillent cet accord.")
+    if given:
+        inspiration.consent_at, inspiration.consent_by = timezone.now(), by.email
+    else:
+        inspiration.consent_at, inspiration.consent_by = None, ""
+        if inspiration.shared:
+            story_withdraw(city=connection.tenant, source_id=inspiration.pk)
+            inspiration.shared = False
+    inspiration.save(update_fields=["consent_at", "consent_by", "shared", "updated_at"])
+    audit_record(
+        actor=by,
+        action="inspiration.consent" if given else "inspiration.consent_withdrawn",
+        obj=inspiration,
+    )
+    return inspiration
+
+
+@transaction.atomic
+def inspiration_share(*, by: User, inspiration: Inspiration, share: bool = True) -> Inspiration:
+    """Publish the story to the network of cities (a read-only copy every city shows as
+    « d'ailleurs »), or withdraw it, which removes it everywhere at once."""
+    require(can_publish(by), "Seuls les éditeurs partagent une histoire.")
+    if share:
+        if inspiration.status != InspirationStatus.PUBLISHED:
+            raise ValidationFailed("Publie d'abord l'histoire ici.", code="not_published")
+        if inspiration.consent_at is None:
+            raise ValidationFailed(
+                "Il faut l'accord du jeune, enregistré, pour partager son histoire.",
+                code="no_consent",
+            )
+        _check_video(inspiration)
+        _network_copy(inspiration)
+    else:
+        story_withdraw(city=connection.tenant, source_id=inspiration.pk)
+    inspiration.shared = share
+    inspiration.save(update_fields=["shared", "updated_at"])
+    audit_record(
+        actor=by, action="inspiration.share" if share else "inspiration.withdraw", obj=inspiration
+    )
+    return inspiration
+
+
+def _network_copy(inspiration: Inspiration) -> None:
+    city = connection.tenant
+    offers = []
+    for offer_id in inspiration.offer_ids or []:
+        hit = offer_get_for_city(offer_id=offer_id, city=city)
+        if hit is not None:
+            offers.append(
+                {
+                    "title": hit.offer.title,
+                    "kind": hit.offer.kind,
+                    "themes": list(hit.offer.themes or [])[:5],
+                    "national_id": str(hit.offer.pk) if hit.is_national else None,
+                }
+            )
+    photo = build_url(city.primary_host, inspiration.photo.url) if inspiration.photo else ""
+    story_share(
+        city=city,
+        source_id=inspiration.pk,
+        fields={
+            "title": inspiration.title,
+            "person": inspiration.person,
+            "age": inspiration.age,
+            "place": inspiration.place or city.name,
+            "summary": inspiration.summary,
+            "body": inspiration.body,
+            "photo_url": photo,
+            "photo_caption": inspiration.photo_caption,
+            "video_url": inspiration.video_url,
+            "video_text": inspiration.video_text,
+            "offers": offers,
+        },
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("structures/", views.structures, name="structures"),
     path("inspirations/", views.inspiration_list, name="inspirations"),
     path("inspirations/<int:pk>/", views.inspiration_detail, name="inspiration"),
+    path("inspirations/ailleurs/<int:pk>/", views.network_story_detail, name="network-story"),
     path("mon-compte/", views.account, name="account"),
     path("mes-favoris/", views.saves, name="saves"),
     path("offres/<uuid:offer_id>/favori/", views.save_toggle, name="save"),

@@ -18,6 +18,7 @@ from kernel.clock import local_today
 from kernel.errors import ApplicationError
 from kernel.forms import add_application_error
 
+from shared_apps.network.selectors import stories_from_elsewhere
 from tenant_apps.catalogue.models import Offer, OfferKind
 from tenant_apps.catalogue.permissions import can_publish, can_read, can_write, offers_visible_to
 from tenant_apps.catalogue.selectors import services_search
@@ -124,8 +125,22 @@ def structures(request: HttpRequest) -> HttpResponse:
 
 @city_page
 def inspiration_list(request: HttpRequest) -> HttpResponse:
+    """Stories « d'ici » (this city's) and « d'ailleurs » (shared by other cities)."""
     page = Paginator(selectors.inspiration_list_published(), 12).get_page(request.GET.get("page"))
-    return render(request, "portal/inspiration_list.html", {"page": page})
+    elsewhere = stories_from_elsewhere(city=request.city)[:12]
+    return render(request, "portal/inspiration_list.html", {"page": page, "elsewhere": elsewhere})
+
+
+@city_page
+def network_story_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    story = stories_from_elsewhere(city=request.city).filter(pk=pk).first()
+    if story is None:
+        raise Http404
+    return render(
+        request,
+        "portal/network_story.html",
+        {"story": story, "me_too": selectors.me_too_links(story.offers)},
+    )
 
 
 @city_page
@@ -133,7 +148,14 @@ def inspiration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspiration = selectors.inspiration_get_published(pk=pk)
     if inspiration is None:
         raise Http404
-    return render(request, "portal/inspiration_detail.html", {"inspiration": inspiration})
+    return render(
+        request,
+        "portal/inspiration_detail.html",
+        {
+            "inspiration": inspiration,
+            "offers": selectors.offers_of_story(inspiration.offer_ids),
+        },
+    )
 
 
 @youth_page
@@ -347,6 +369,21 @@ def staff_inspiration_action(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "delete":
             services.inspiration_delete(by=request.user, inspiration=inspiration)
             messages.success(request, _("L'histoire est supprimée."))
+        elif action in ("consent", "consent_withdrawn"):
+            services.inspiration_consent_record(
+                by=request.user, inspiration=inspiration, given=action == "consent"
+            )
+            messages.success(request, _("C'est noté."))
+        elif action in ("share", "withdraw"):
+            services.inspiration_share(
+                by=request.user, inspiration=inspiration, share=action == "share"
+            )
+            messages.success(
+                request,
+                _("L'histoire est partagée avec le réseau des villes.")
+                if action == "share"
+                else _("L'histoire est retirée du réseau, partout."),
+            )
         else:
             services.inspiration_publish(
                 by=request.user, inspiration=inspiration, publish=action == "publish"

@@ -51,6 +51,7 @@ SHARED_APPS = [
     "shared_apps.console",
     "shared_apps.billing",
     "shared_apps.national",
+    "shared_apps.network",
     "shared_apps.fleet",
 ]
 # Apps whose tables live in every city's schema. accounts, auth, sessions and the second factor
