@@ -7,10 +7,17 @@ PORT ?= 8000
 
 .PHONY: install demo up test lint format bench chaos stop reset clean browsers
 
-$(STAMP): pyproject.toml
+# Front-end libraries from npm, into var/node (never committed): the 360° panorama viewer.
+NPM_PACKAGES := pannellum@2.5.7
+
+$(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --silent --no-audit --no-fund --prefix var/node $(NPM_PACKAGES) \
+		|| echo "npm install failed: structures' panoramas fall back to a plain image link"; \
+	else echo "npm is missing: structures' panoramas fall back to a plain image link"; fi
 	@touch $(STAMP)
 
 install: $(STAMP)

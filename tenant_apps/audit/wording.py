@@ -28,6 +28,7 @@ ACTIONS = {
     "structure.update": "a modifié la structure",
     "structure.service": "a mis à jour un service (et ses places) de la structure",
     "structure.service_removed": "a retiré un service de la structure",
+    "structure.photo_added": "a ajouté une photo au livret d'accueil de la structure",
     "national.setting": "a changé les réglages locaux de l'offre nationale",
     "import.start": "a lancé l'import",
     "registration.attend": "a noté une présence à",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +46,13 @@ class StructureTypology(models.TextChoices):
     AUTRE = "autre", _("Autre")
 
 
+def structure_media_path(instance, filename: str) -> str:
+    """Each city's files under its own folder, a fresh name, the extension we encoded."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "webp"
+    extension = extension if extension in ("webp", "png") else "webp"
+    return f"{connection.schema_name}/structures/{uuid.uuid4().hex[:12]}.{extension}"
+
+
 class Structure(models.Model):
     """A place or organisation young people can go to (data·inclusion structure fields)."""
 
@@ -72,6 +79,12 @@ class Structure(models.Model):
     networks = models.JSONField(_("réseaux porteurs"), default=list, blank=True)
     places_available = models.PositiveIntegerField(_("places disponibles"), null=True, blank=True)
     places_updated_at = models.DateTimeField(_("places mises à jour le"), null=True, blank=True)
+    # The welcome booklet (« voir le lieu avant d'y aller »): how to come, a short video with its
+    # text alternative, a 360° panorama (an equirectangular image, re-encoded) and photos.
+    access_info = models.TextField(_("comment venir"), blank=True)
+    video_url = models.URLField(_("vidéo courte (lien)"), max_length=500, blank=True)
+    video_text = models.TextField(_("ce que dit la vidéo"), blank=True)
+    panorama = models.FileField(_("panorama 360°"), upload_to=structure_media_path, blank=True)
     source = models.CharField(_("source"), max_length=40, default="manual")
     external_id = models.CharField(_("identifiant dans la source"), max_length=200, blank=True)
     import_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -207,3 +220,19 @@ class StructureService(models.Model):
         from .themes import theme_labels
 
         return theme_labels().get(self.theme, self.theme)
+
+
+class StructurePhoto(models.Model):
+    """A photo of a structure's welcome booklet (re-encoded; its text alternative required)."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("photo"), upload_to=structure_media_path)
+    alt = models.CharField(_("ce que montre la photo"), max_length=160)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt

@@ -26,6 +26,7 @@ from .models import (
     OfferStatus,
     PartnerMembership,
     Structure,
+    StructurePhoto,
     StructureService,
 )
 from .permissions import (
@@ -456,4 +457,85 @@ def structure_service_remove(*, structure: Structure, by, theme: str) -> bool:
         audit_record(
             actor=by, action="structure.service_removed", obj=structure, diff={"theme": theme}
         )
+    return bool(deleted)
+
+
+# The welcome booklet: photos and a 360° panorama, re-encoded (kernel.images), never as sent.
+
+PHOTO_MAX_BYTES = 4 * 1024 * 1024
+PHOTO_MAX_SIDE = 1600
+PANORAMA_MAX_BYTES = 12 * 1024 * 1024
+PANORAMA_MAX_SIDE = 6000  # an equirectangular 6000 x 3000 is sharp on a phone, ~1 MB in WebP
+MAX_PHOTOS = 8
+
+
+def _clean_upload(upload, *, field: str, max_bytes: int, max_side: int):
+    from django.core.files.base import ContentFile
+    from kernel.images import image_reencode
+
+    try:
+        clean = image_reencode(upload, max_bytes=max_bytes, max_side=max_side, output="WEBP")
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, code=exc.code, fields={field: [exc.message]}) from exc
+    return ContentFile(clean.content, name=f"image.{clean.extension}")
+
+
+@transaction.atomic
+def structure_booklet_update(
+    *,
+    structure: Structure,
+    by,
+    fields: dict[str, Any],
+    panorama=None,
+    remove_panorama=False,
+) -> Structure:
+    """How to come, the video and its text, the panorama: editors, or the structure's partner."""
+    require(can_edit_structure(by, structure))
+    before = model_snapshot(structure)
+    for name in ("access_info", "video_url", "video_text"):
+        if name in fields:
+            setattr(structure, name, (fields[name] or "").strip())
+    if structure.video_url and not structure.video_text:
+        raise ValidationFailed(
+            "Une vidéo a besoin de son texte, pour qui ne peut pas la voir ou l'entendre.",
+            fields={"video_text": ["Écris ce que montre et dit la vidéo."]},
+        )
+    if panorama is not None:
+        structure.panorama.save(
+            "panorama.webp",
+            _clean_upload(
+                panorama, field="panorama", max_bytes=PANORAMA_MAX_BYTES, max_side=PANORAMA_MAX_SIDE
+            ),
+            save=False,
+        )
+    elif remove_panorama:
+        structure.panorama = ""
+    _clean(structure)
+    structure.save()
+    diff = diff_snapshots(before, model_snapshot(structure))
+    if diff:
+        audit_record(actor=by, action="structure.update", obj=structure, diff=diff)
+    return structure
+
+
+def structure_photo_add(*, structure: Structure, by, image, alt: str) -> StructurePhoto:
+    require(can_edit_structure(by, structure))
+    alt = (alt or "").strip()
+    if not alt:
+        raise ValidationFailed("Dis ce que montre la photo.", fields={"alt": ["Obligatoire."]})
+    if structure.photos.count() >= MAX_PHOTOS:
+        raise ValidationFailed(f"{MAX_PHOTOS} photos au plus.", fields={"image": ["Trop."]})
+    content = _clean_upload(
+        image, field="image", max_bytes=PHOTO_MAX_BYTES, max_side=PHOTO_MAX_SIDE
+    )
+    photo = StructurePhoto(structure=structure, alt=alt[:160], position=structure.photos.count())
+    photo.image.save("photo.webp", content, save=False)
+    photo.save()
+    audit_record(actor=by, action="structure.photo_added", obj=structure)
+    return photo
+
+
+def structure_photo_remove(*, structure: Structure, by, photo_id: int) -> bool:
+    require(can_edit_structure(by, structure))
+    deleted, _ = StructurePhoto.objects.filter(structure=structure, pk=photo_id).delete()
     return bool(deleted)

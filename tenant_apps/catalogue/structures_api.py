@@ -13,7 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from tenants.access import CityAPIView, OnCityHost
+from tenants.access import CityAPIView, OnCityHost, canonical_url
 
 from .api import parse_near
 from .models import Structure, StructureService
@@ -57,6 +57,18 @@ class ServiceHitSerializer(ServiceSerializer):
     distance_km = serializers.FloatField(allow_null=True)
 
 
+class PhotoSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    alt = serializers.CharField()
+
+
+class MediaSerializer(serializers.Serializer):
+    photos = PhotoSerializer(many=True)
+    video_url = serializers.CharField()
+    video_text = serializers.CharField()
+    panorama_url = serializers.CharField(allow_null=True)
+
+
 class StructureDetailSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
@@ -72,6 +84,8 @@ class StructureDetailSerializer(serializers.Serializer):
     email = serializers.CharField()
     website = serializers.CharField()
     places_available = serializers.IntegerField(allow_null=True)
+    access_info = serializers.CharField()
+    media = MediaSerializer()
     services = ServiceSerializer(many=True)
 
 
@@ -88,8 +102,14 @@ def service_item(service: StructureService, labels: dict) -> dict:
 
 
 def _brief(s: Structure) -> dict:
-    return {"id": s.pk, "name": s.name, "address": s.address, "commune": s.commune,
-            "latitude": s.latitude, "longitude": s.longitude}  # fmt: skip
+    return {
+        "id": s.pk,
+        "name": s.name,
+        "address": s.address,
+        "commune": s.commune,
+        "latitude": s.latitude,
+        "longitude": s.longitude,
+    }
 
 
 class ServiceListApi(CityAPIView):
@@ -106,8 +126,9 @@ class ServiceListApi(CityAPIView):
     def get(self, request):
         params = ServiceFiltersSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        hits = services_search(q=params.validated_data.get("q", ""),
-                               near=params.validated_data.get("near"))  # fmt: skip
+        hits = services_search(
+            q=params.validated_data.get("q", ""), near=params.validated_data.get("near")
+        )
         labels = theme_labels()
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(hits, request, view=self)
@@ -136,10 +157,37 @@ class StructureDetailApi(CityAPIView):
             raise NotFound("Ce lieu n'existe pas ici.", code="structure_not_found")
         labels = theme_labels()
         data = {
-            **{name: getattr(structure, name) for name in (
-                "id", "name", "typology", "description", "address", "postal_code", "commune",
-                "latitude", "longitude", "opening_hours", "phone", "email", "website",
-                "places_available")},
+            **{
+                name: getattr(structure, name)
+                for name in (
+                    "id",
+                    "name",
+                    "typology",
+                    "description",
+                    "address",
+                    "postal_code",
+                    "commune",
+                    "latitude",
+                    "longitude",
+                    "opening_hours",
+                    "phone",
+                    "email",
+                    "website",
+                    "places_available",
+                )
+            },
+            "access_info": structure.access_info,
+            "media": {
+                "photos": [
+                    {"url": canonical_url(request, p.image.url), "alt": p.alt}
+                    for p in structure.photos.all()
+                ],
+                "video_url": structure.video_url,
+                "video_text": structure.video_text,
+                "panorama_url": canonical_url(request, structure.panorama.url)
+                if structure.panorama
+                else None,
+            },
             "services": [service_item(s, labels) for s in structure.services.all()],
-        }  # fmt: skip
+        }
         return Response(StructureDetailSerializer(data).data)

@@ -215,3 +215,17 @@ def me_too_links(refs: list[dict]) -> list[dict]:
             {"label": ref.get("title", ""), "url": f"/offres/?{urlencode(query)}", "similar": True}
         )
     return links
+
+
+def structure_open_days(*, structure) -> list:
+    """The structure's upcoming published events (its open days, workshops…)."""
+    from django.utils import timezone
+
+    return list(
+        Offer.objects.filter(
+            structure=structure,
+            kind=OfferKind.EVENEMENT,
+            status=OfferStatus.PUBLISHED,
+            starts_at__gte=timezone.now(),
+        ).order_by("starts_at")[:10]
+    )

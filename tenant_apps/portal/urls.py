@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/affiches/<str:kind>/<str:ident>.pdf", qr_views.qr_poster, name="qr-poster"),
     path("agenda/", views.agenda, name="agenda"),
     path("structures/", views.structures, name="structures"),
+    path("structures/<uuid:structure_id>/", views.structure_detail, name="structure"),
     path("inspirations/", views.inspiration_list, name="inspirations"),
     path("inspirations/<int:pk>/", views.inspiration_detail, name="inspiration"),
     path("inspirations/ailleurs/<int:pk>/", views.network_story_detail, name="network-story"),

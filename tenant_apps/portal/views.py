@@ -19,7 +19,7 @@ from kernel.errors import ApplicationError
 from kernel.forms import add_application_error
 
 from shared_apps.network.selectors import stories_from_elsewhere
-from tenant_apps.catalogue.models import Offer, OfferKind
+from tenant_apps.catalogue.models import Offer, OfferKind, Structure
 from tenant_apps.catalogue.permissions import can_publish, can_read, can_write, offers_visible_to
 from tenant_apps.catalogue.selectors import services_search
 from tenant_apps.matching.candidates import candidates_for_city
@@ -119,6 +119,22 @@ def structures(request: HttpRequest) -> HttpResponse:
             "service_hits": services_search(q=service_query, near=home_point)
             if service_query
             else [],
+        },
+    )
+
+
+@city_page
+def structure_detail(request: HttpRequest, structure_id) -> HttpResponse:
+    """A structure's welcome booklet: see the place before you go."""
+    structure = city_object_or_404(
+        request, Structure.objects.prefetch_related("photos", "services"), pk=structure_id
+    )
+    return render(
+        request,
+        "portal/structure_detail.html",
+        {
+            "structure": structure,
+            "open_days": selectors.structure_open_days(structure=structure),
         },
     )
 

@@ -17,9 +17,12 @@ def service_choices() -> list[tuple[str, str]]:
 class StructureServiceForm(forms.Form):
     theme = forms.ChoiceField(label="Service", choices=())
     places_available = forms.IntegerField(
-        label="Places disponibles", min_value=0, max_value=100_000, required=False,
+        label="Places disponibles",
+        min_value=0,
+        max_value=100_000,
+        required=False,
         help_text="Vide si tu ne sais pas ; 0 si c'est complet.",
-    )  # fmt: skip
+    )
     next_availability = forms.DateField(
         label="Prochaine disponibilité",
         required=False,
@@ -30,3 +33,29 @@ class StructureServiceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].choices = service_choices()
+
+
+class BookletForm(forms.Form):
+    access_info = forms.CharField(
+        label="Comment venir (transports, accès, étage…)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    video_url = forms.URLField(
+        label="Vidéo courte (lien)", required=False, max_length=500, assume_scheme="https"
+    )
+    video_text = forms.CharField(
+        label="Ce que montre et dit la vidéo (pour qui ne peut pas la voir)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    panorama = forms.FileField(
+        label="Panorama 360° (photo équirectangulaire JPEG, PNG ou WebP, 12 Mo au plus)",
+        required=False,
+    )
+    remove_panorama = forms.BooleanField(label="Retirer le panorama", required=False)
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(label="Photo (JPEG, PNG ou WebP, 4 Mo au plus)")
+    alt = forms.CharField(label="Ce que montre la photo", max_length=160)

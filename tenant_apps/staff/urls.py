@@ -16,6 +16,11 @@ urlpatterns = [
     path("structures/nouvelle/", views.structure_form, name="structure-create"),
     path("structures/<uuid:structure_id>/", views.structure_form, name="structure-edit"),
     path(
+        "structures/<uuid:structure_id>/livret/",
+        views.structure_booklet,
+        name="structure-booklet",
+    ),
+    path(
         "structures/<uuid:structure_id>/services/",
         views.structure_services,
         name="structure-services",

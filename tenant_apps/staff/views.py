@@ -55,7 +55,7 @@ from .forms import (
     PartnerStructureForm,
     StructureForm,
 )
-from .service_forms import StructureServiceForm
+from .service_forms import BookletForm, PhotoForm, StructureServiceForm
 
 # Where an advisor's back-office starts: their own agenda (a page of tenant_apps.matching).
 ADVISOR_HOME = "matching:agenda"
@@ -264,6 +264,16 @@ def structure_form(request: HttpRequest, structure_id=None) -> HttpResponse:
             structure=structure,
             service_rows=_service_rows(structure) if structure else [],
             service_form=StructureServiceForm(),
+            booklet_form=BookletForm(
+                initial={
+                    "access_info": structure.access_info,
+                    "video_url": structure.video_url,
+                    "video_text": structure.video_text,
+                }
+            )
+            if structure
+            else None,
+            photo_form=PhotoForm(),
         ),
     )
 
@@ -423,4 +433,52 @@ def structure_services(request: HttpRequest, structure_id) -> HttpResponse:
         _fail(request, exc)
     else:
         messages.success(request, "Service et places enregistrés.")
+    return back
+
+
+@require_POST
+@staff_page(can_edit_structures)
+def structure_booklet(request: HttpRequest, structure_id) -> HttpResponse:
+    """The welcome booklet of a structure: how to come, video, panorama, photos."""
+    visible = structures_visible_to(request.user, Structure.objects.all())
+    structure = city_object_or_404(request, visible, pk=structure_id)
+    back = redirect(f"{reverse('staff:structure-edit', args=[structure.pk])}#livret")
+    action = request.POST.get("action", "booklet")
+    try:
+        if action == "remove_photo":
+            services.structure_photo_remove(
+                structure=structure,
+                by=request.user,
+                photo_id=int(request.POST.get("photo", 0) or 0),
+            )
+        elif action == "add_photo":
+            form = PhotoForm(request.POST, request.FILES)
+            if not form.is_valid():
+                messages.error(request, "Choisis une photo et dis ce qu'elle montre.")
+                return back
+            services.structure_photo_add(
+                structure=structure,
+                by=request.user,
+                image=form.cleaned_data["image"],
+                alt=form.cleaned_data["alt"],
+            )
+        else:
+            form = BookletForm(request.POST, request.FILES)
+            if not form.is_valid():
+                messages.error(
+                    request, "Le livret n'a pas pu être enregistré : vérifie les champs."
+                )
+                return back
+            data = form.cleaned_data
+            services.structure_booklet_update(
+                structure=structure,
+                by=request.user,
+                fields={k: data[k] for k in ("access_info", "video_url", "video_text")},
+                panorama=data["panorama"],
+                remove_panorama=data["remove_panorama"],
+            )
+    except (ApplicationError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", "Demande illisible."))
+    else:
+        messages.success(request, "Livret d'accueil enregistré.")
     return back

@@ -219,6 +219,14 @@ USE_TZ = True
 
 # STATIC FILES
 STATIC_URL = "/static/"
+# Front-end libraries from npm, installed by `make install` into var/node (never in the repo):
+# Pannellum, the 360° viewer of structures' panoramas (portal/static/portal/panorama.js).
+NODE_MODULES = BASE_DIR / "var" / "node" / "node_modules"
+STATICFILES_DIRS = [
+    (f"vendor/{name}", NODE_MODULES / name / "build")
+    for name in ("pannellum",)
+    if (NODE_MODULES / name / "build").is_dir()
+]
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 
 # MEDIA (uploaded files: city logos, re-encoded by kernel/images.py). In production the proxy
