@@ -56,7 +56,7 @@ ADVISORS = (
     ),
     dict(
         kind="advisor", display_name="Moussa", organisation="Centre social de {ville}",
-        job_title="Travailleur social", formats=["individuel"],
+        job_title="Travailleur social", formats=["individuel", "collectif"],
         bio="Papiers, CAF, dettes, logement : on fait le point ensemble sur ce qui bloque et "
         "on s'occupe des démarches une par une.",
         topics=["difficultes-administratives-ou-juridiques", "logement-hebergement"],

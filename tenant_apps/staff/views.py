@@ -225,7 +225,7 @@ def offer_bulk(request: HttpRequest) -> HttpResponse:
 
 @staff_page(can_read)
 def structure_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL
     structures = structures_visible_to(request.user, Structure.objects.all())
     if q:
         structures = structures.filter(name__icontains=q)
@@ -301,7 +301,7 @@ def _service_rows(structure: Structure) -> list[tuple]:
 
 @staff_page(can_read)
 def national_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL
     offers = NationalOffer.objects.filter(status="published").order_by("title")
     if q:
         offers = offers.filter(title__icontains=q)

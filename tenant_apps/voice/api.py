@@ -136,10 +136,21 @@ class CanReadResults(BasePermission):
         return can_read_results(request.user)
 
 
+class PollResultsSerializer(serializers.Serializer):
+    poll = serializers.IntegerField()
+    title = serializers.CharField()
+    responses = serializers.JSONField(help_text='A count, or "<10".')
+    suppressed = serializers.BooleanField()
+    questions = serializers.JSONField(
+        help_text='Per question: "choices" or "scale" with counts ("<10" under ten), "mean", '
+        'or "texts" (from ten responses on).'
+    )
+
+
 class PollResultsApi(CityStaffAPIView):
     permission_classes = [*CityStaffAPIView.permission_classes, CanReadResults]
 
-    @extend_schema(responses={200: serializers.DictField()}, tags=["voice"])
+    @extend_schema(responses={200: PollResultsSerializer}, tags=["voice"])
     def get(self, request, poll_id: int):
         poll = Poll.objects.filter(pk=poll_id).exclude(status=PollStatus.DRAFT).first()
         if poll is None:

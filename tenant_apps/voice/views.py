@@ -36,6 +36,13 @@ def poll_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if poll is None:
         raise Http404
     needs_account = not poll.allow_anonymous and not request.user.is_authenticated
+    token = request.COOKIES.get(services.DEVICE_COOKIE, "")
+    answered = poll.pk in selectors.polls_answered_by(
+        user=request.user, device=services.device_key(token) if token else ""
+    )
+    if answered:
+        messages.info(request, "Tu as déjà répondu à ce sondage, merci !")
+        return redirect("voice:polls")
     form = AnswerForm(poll, request.POST or None)
     if request.method == "POST" and not needs_account and form.is_valid():
         token = request.COOKIES.get(services.DEVICE_COOKIE, "")

@@ -261,6 +261,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: the API's documentation is the OpenAPI schema and Swagger UI. DRF's browsable
+    # HTML renderer also re-runs permission checks to draw its forms, outside the error handler.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     # drf-spectacular's, with unique component names (tremplin/openapi.py).

@@ -26,7 +26,7 @@ def test_invitation_sets_password_logs_in_and_is_single_use(db):
     assert weak.status_code == 200 and "errorlist" in weak.content.decode()
     done = client.post(path, {"password": "une phrase de passe solide"}, follow=True)
     assert done.status_code == 200 and "Bienvenue" in done.content.decode()
-    assert "a@sevran.test" in client.get("/").content.decode()
+    assert "Se déconnecter" in client.get("/").content.decode()  # signed in
     assert Client(HTTP_HOST="sevran.localhost").get(path).status_code == 404  # used
     with in_city(city):
         assert User.objects.get().check_password("une phrase de passe solide")
