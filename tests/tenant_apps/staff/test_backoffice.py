@@ -137,3 +137,19 @@ def test_staff_of_one_city_cannot_touch_another(signed_in, grigny, gennevilliers
     with in_city(grigny):
         offer.refresh_from_db()
     assert offer.status == "draft"
+
+
+def test_nul_bytes_in_staff_searches_and_html_accept_on_the_api_are_not_500s(
+    client_for, make_user, grigny
+):
+    from shared_apps.accounts.models import Role
+    from tenants.context import in_city
+
+    client = client_for(grigny)
+    with in_city(grigny):
+        client.force_login(make_user(grigny, "elu-nul@grigny.test", Role.VIEWER))
+    for path in ("/staff/catalogue-national/?q=abc%00", "/staff/structures/?q=%00"):
+        assert client.get(path).status_code == 200, path
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    refused = client.get("/api/v1/advisor/bookings/", HTTP_ACCEPT=browser)
+    assert refused.status_code == 403 and refused.json()["error"]["code"]
