@@ -111,6 +111,14 @@ def _seed_city(city: City) -> None:
     team_demo_seed(city, password=DEMO_PASSWORD)  # editor, elected official, partner, advisor
     matching_demo_seed(youth_email=youth_email, city=city)
     portal_demo_seed(city, youth_email=youth_email)
+    # The demo login's address counts as confirmed: no « Confirme ton adresse » banner.
+    from django.utils import timezone
+
+    from tenant_apps.youth.models import YouthProfile
+
+    YouthProfile.objects.filter(user__email=youth_email, email_verified_at__isnull=True).update(
+        email_verified_at=timezone.now()
+    )
 
 
 def _catalogue(city: City) -> tuple[list[CatalogueItem], list[Happening]]:
