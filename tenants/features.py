@@ -9,9 +9,9 @@
   `feature_switch`, which refuses to turn on what the operator side does not allow.
 
 `feature_enabled(city, key)` is what code asks; it reads one Redis key per city (the set of
-features that are on), rebuilt on a miss with two small queries. The key carries the host
-cache's generation, and any flag change bumps that generation: every process drops its view
-within a second (flag changes are rare; re-resolving hosts afterwards costs a few queries).
+features that are on), rebuilt on a miss with two small queries. The key carries the city's own
+"features" generation (tenants/generations.py), which any flag change of that city bumps: every
+process drops its view within half a second, and no other city's flags or hosts go stale.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from kernel.errors import PermissionDenied, ValidationFailed
 from . import hooks
 from .cache import platform_cache
 from .context import in_city
+from .generations import generation_bump, generations
 from .models import City, CityFeature, FeatureSource
-from .resolution import host_cache
 from .services import audit
 
 
@@ -56,10 +56,13 @@ feature_register(
 )
 
 CACHE_TTL = 3600
+GENERATION = "features"
 
 
-def _cache_key(city_id: int) -> str:
-    return f"tenants:features:{host_cache.generation()}:{city_id}"
+def _cache_key(city: City) -> str | None:
+    """The city's key under its current generation; None while Redis is unreachable."""
+    version = generations.version([(GENERATION, city.schema_name)])
+    return None if version is None else f"tenants:features:{version}:{city.pk}"
 
 
 def _check_key(key: str) -> None:
@@ -70,9 +73,8 @@ def _check_key(key: str) -> None:
 
 
 def invalidate_city_features(city: City) -> None:
-    host_cache.invalidate()
-    # Again after commit, in case another process re-cached the old state meanwhile.
-    transaction.on_commit(host_cache.invalidate)
+    # Now, and again after commit in case another process re-cached the old state meanwhile.
+    generation_bump(GENERATION, city.schema_name)
 
 
 @dataclass(frozen=True)
@@ -113,10 +115,13 @@ def feature_enabled(city: City, key: str) -> bool:
     if key not in FEATURES:
         raise KeyError(f"Unknown feature {key!r}: register it in tenants/features.py")
     # Platform-wide: asked in the city's schema and on the operator's host alike.
-    on = platform_cache.get(_cache_key(city.pk))
+    # The key is read before the rows: a change landing in between makes what we keep stale.
+    cache_key = _cache_key(city)
+    on = platform_cache.get(cache_key) if cache_key else None
     if on is None:
         on = frozenset(state.feature.key for state in feature_states(city=city) if state.on)
-        platform_cache.set(_cache_key(city.pk), on, timeout=CACHE_TTL)
+        if cache_key:
+            platform_cache.set(cache_key, on, timeout=CACHE_TTL)
     return key in on
 
 

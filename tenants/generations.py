@@ -14,7 +14,9 @@ Every version also carries the platform's epoch: `generations_reset()` makes eve
 every city stale at once (the test suite does, between tests whose rows were rolled back).
 
 Names in use: "catalogue" (offers, structures, national settings: matching.signals),
-"branding" (branding, pages), "portal" (stories, registrations), "neighbourhoods" (youth).
+"branding" (branding, pages), "portal" (stories, registrations), "neighbourhoods" (youth),
+"features" (a city's feature flags: tenants.features), "hosts" (a city's host resolutions) and
+"hosts:unknown" (every host cached as unknown: tenants.resolution).
 
 While Redis is unreachable `generations` answers None: callers then do not cache.
 """

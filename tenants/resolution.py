@@ -1,10 +1,14 @@
 """Host → city resolution, cached so a warm request costs no database query.
 
 Two cache levels: a per-process dict, and Redis (shared by every process, and by every schema:
-the platform cache). Any change to a
-domain or a city bumps a generation number in Redis; each process compares its generation with
-Redis at most once a second and drops its dict when it moved. A miss is cached too, so a flood of
-requests for unknown hosts does not reach the database.
+the platform cache). Each entry carries the generation it was built at (tenants/generations.py):
+a city's hosts carry its own "hosts" generation, bumped when that city or one of its domains
+changes (tenants/signals.py), so a write in Grigny never makes Gennevilliers' hosts stale; an
+unknown host carries the one "hosts:unknown" generation, bumped when any domain is added or
+renamed (the host it names may have been cached as unknown). Other processes see a bump within
+SYNC_SECONDS. A miss is cached too, so a flood of requests for unknown hosts does not reach the
+database. `invalidate()` still forgets every host of every city at once (a global counter in
+every key, compared at most once a second): kept for tests and emergencies, no write calls it.
 
 Both levels are bounded, whatever hosts a client makes up: in the process, known hosts (one
 entry per domain row at most) and unknown ones live in two LRU caches of their own, so a flood
@@ -21,16 +25,22 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cachetools import LRUCache, TTLCache
 from django.conf import settings
 
 from .cache import platform_cache
+from .generations import EVERY_CITY, generation_bump, generations
 from .models import City, Domain
 from .validation import normalize_host
 
 GENERATION_KEY = "tenants:hosts:generation"
+# Generations (tenants/generations.py): a city's hosts (scope: its schema), unknown hosts (scope
+# EVERY_CITY).
+HOSTS = "hosts"
+UNKNOWN_HOSTS = ("hosts:unknown", EVERY_CITY)
 REDIS_TTL = 3600
 SYNC_EVERY_SECONDS = 1.0
 # Process caches: known hosts (cities and their extra domains) and unknown ones, apart.
@@ -56,8 +66,9 @@ UNKNOWN = Resolution("unknown")
 
 class HostCache:
     def __init__(self, *, timer=time.monotonic) -> None:
-        self._entries: LRUCache[str, Resolution] = LRUCache(maxsize=KNOWN_MAX)
-        self._unknown: TTLCache[str, Resolution] = TTLCache(
+        # host -> (resolution, the generation version it was built at)
+        self._entries: LRUCache[str, tuple[Resolution, str]] = LRUCache(maxsize=KNOWN_MAX)
+        self._unknown: TTLCache[str, tuple[Resolution, str]] = TTLCache(
             maxsize=UNKNOWN_MAX, ttl=UNKNOWN_TTL, timer=timer
         )
         self._generation: int | None = None
@@ -99,20 +110,28 @@ class HostCache:
         if generation is None:
             return _lookup(host)
         with self._lock:
-            entry = self._entries.get(host) or self._unknown.get(host)
-        if entry is not None:
-            return entry
+            cached = self._entries.get(host) or self._unknown.get(host)
+        if cached is not None and cached[1] == _version_of(cached[0]):
+            return cached[0]
         key = f"tenants:host:{generation}:{host}"
-        entry = platform_cache.get(key)
-        if entry is None:
-            entry = _lookup(host)
-            timeout = UNKNOWN_REDIS_TTL if entry is UNKNOWN else REDIS_TTL
-            platform_cache.set(key, entry, timeout=timeout)
+        cached = platform_cache.get(key)
+        version = None
+        if isinstance(cached, tuple) and len(cached) == 2:
+            version = _version_of(cached[0])
+        if version is not None and cached[1] == version:
+            entry = cached[0]
+        else:
+            entry, version = _lookup_with_version(host)
+            if version is None:  # Redis went away meanwhile: keep nothing
+                return entry
+            timeout = UNKNOWN_REDIS_TTL if entry.kind == "unknown" else REDIS_TTL
+            platform_cache.set(key, (entry, version), timeout=timeout)
         with self._lock:
             if entry.kind == "unknown":
-                entry = self._unknown[host] = UNKNOWN
+                self._unknown[host] = (UNKNOWN, version)
+                entry = UNKNOWN
             else:
-                self._entries[host] = entry
+                self._entries[host] = (entry, version)
         return entry
 
     def size(self) -> int:
@@ -122,7 +141,8 @@ class HostCache:
             return len(self._entries) + len(self._unknown)
 
     def invalidate(self) -> None:
-        """Forget every resolution, in this process now and in the others within a second."""
+        """Forget every resolution of every city, in this process now and in the others within
+        a second (tests, emergencies: a write calls `hosts_changed` for its own city)."""
         try:
             platform_cache.incr(GENERATION_KEY)
         except ValueError:
@@ -134,6 +154,38 @@ class HostCache:
     def _clear(self) -> None:
         self._entries.clear()
         self._unknown.clear()
+
+
+def _version_of(resolution: Resolution) -> str | None:
+    """The generation version an entry for `resolution` must carry to be current."""
+    if resolution.city is None:
+        return generations.version([UNKNOWN_HOSTS])
+    return generations.version([(HOSTS, resolution.city.schema_name)])
+
+
+def _lookup_with_version(host: str) -> tuple[Resolution, str | None]:
+    """The host's row and the version to keep it under, read BEFORE the row: a write landing
+    in between leaves what we keep stale at once, not current for an hour. The city is only
+    known after a first read, so a known host costs a second one (a miss: once per host and
+    hour for the whole platform)."""
+    unknown_version = generations.version([UNKNOWN_HOSTS])
+    entry = _lookup(host)
+    if entry.city is None:
+        return entry, unknown_version
+    version = _version_of(entry)
+    again = _lookup(host)
+    if again.city is not None and again.city.schema_name == entry.city.schema_name:
+        return again, version
+    return again, None  # it changed under us: serve it, keep nothing
+
+
+def hosts_changed(*, schema_names: Iterable[str] = (), unknown: bool = False) -> None:
+    """Make the hosts of these cities stale (and the unknown hosts, when a host name may have
+    started to answer), in every process; now and again after commit."""
+    for schema_name in set(schema_names):
+        generation_bump(HOSTS, schema_name)
+    if unknown:
+        generation_bump(*UNKNOWN_HOSTS)
 
 
 def _platform_cache_reachable() -> bool:

@@ -82,3 +82,28 @@ def test_unknown_keys_are_refused(grigny):
         feature_allow(city=grigny, key="teleportation", allowed=True, by="ops")
     with pytest.raises(KeyError):
         feature_enabled(grigny, "teleportation")
+
+
+def test_a_flag_change_in_one_city_leaves_another_citys_caches_warm(
+    grigny, gennevilliers, django_assert_num_queries
+):
+    from tenants.generations import generations
+    from tenants.resolution import HostCache, host_cache
+
+    other_process = HostCache()  # warmed before the change, like another worker
+    for cache in (host_cache, other_process):
+        cache.resolve("gennevilliers.localhost")
+        cache.resolve("grigny.localhost")
+    assert feature_enabled(gennevilliers, "mentors") is False
+    assert feature_enabled(grigny, "mentors") is False
+    feature_allow(city=grigny, key="mentors", allowed=True, by="ops")
+    feature_enable(city=grigny, key="mentors", enabled=True, by="admin")
+    generations.forget()  # what another process knows once its half-second is up
+    with django_assert_num_queries(0):
+        for cache in (host_cache, other_process):
+            assert cache.resolve("gennevilliers.localhost").city.slug == "gennevilliers"
+            assert cache.resolve("grigny.localhost").city.slug == "grigny"
+        assert feature_enabled(gennevilliers, "mentors") is False
+    assert feature_enabled(grigny, "mentors") is True  # the change shows in the city it hit
+    with django_assert_num_queries(0):
+        assert feature_enabled(grigny, "mentors") is True

@@ -101,3 +101,50 @@ def test_health_answers_on_any_host(db):
     ready = Client(HTTP_HOST="10.0.0.7").get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"database": "ok", "redis": "ok"}
+
+
+def test_a_change_to_one_city_leaves_every_other_citys_hosts_warm(
+    grigny, gennevilliers, django_assert_num_queries
+):
+    from tenants.generations import generations
+    from tenants.resolution import HostCache
+
+    other = HostCache()  # warmed like another worker's
+    for cache in (host_cache, other):
+        cache.resolve("grigny.localhost")
+        cache.resolve("gennevilliers.localhost")
+    grigny.name = "Grigny-sur-Orge"
+    grigny.save()
+    Domain.objects.create(domain="jeunes.grigny.test", tenant=grigny)
+    generations.forget()  # what any process knows once its half-second is up
+    with django_assert_num_queries(0):
+        for cache in (host_cache, other):
+            assert cache.resolve("gennevilliers.localhost").city.slug == "gennevilliers"
+    # Grigny's own hosts are read again, in this process and in the other one.
+    for cache in (host_cache, other):
+        resolution = cache.resolve("grigny.localhost")
+        assert resolution.city.name == "Grigny-sur-Orge"
+        assert "jeunes.grigny.test" in {d.domain for d in resolution.city.domains.all()}
+
+
+def test_every_process_sees_a_domain_added_moved_renamed_or_removed(grigny, gennevilliers):
+    from tenants.generations import generations
+    from tenants.resolution import HostCache
+
+    other = HostCache()  # another worker's
+    assert other.resolve("jeunes.grigny.test") is UNKNOWN  # cached as unknown
+    domain = Domain.objects.create(domain="jeunes.grigny.test", tenant=grigny)
+    generations.forget()
+    assert other.resolve("jeunes.grigny.test").city.slug == "grigny"
+    domain.tenant = gennevilliers
+    domain.save()
+    generations.forget()
+    assert other.resolve("jeunes.grigny.test").city.slug == "gennevilliers"
+    domain.domain = "jeunes.gennevilliers.test"
+    domain.save()
+    generations.forget()
+    assert other.resolve("jeunes.grigny.test") is UNKNOWN
+    assert other.resolve("jeunes.gennevilliers.test").city.slug == "gennevilliers"
+    domain.delete()
+    generations.forget()
+    assert other.resolve("jeunes.gennevilliers.test") is UNKNOWN
