@@ -464,14 +464,64 @@ def _section(section: wording.Section, figures: SectionFigures) -> dict:
     }
 
 
+def youth_voice(*, filters: DiagnosticFilters) -> dict:
+    """« Ce que disent les jeunes »: the polls live during the period with voice's results
+    (its own k ≥ 10 rule), the ideas most supported in the period and the events of the period
+    with at least 10 ratings. Answers carry no neighbourhood: always the whole city."""
+    from tenant_apps.voice.feedback import event_ratings
+    from tenant_apps.voice.models import PollStatus
+    from tenant_apps.voice.selectors import ideas_most_supported, poll_results, polls_in_period
+
+    span = {"date_from": filters.date_from, "date_to": filters.date_to}
+    polls = []
+    for poll in polls_in_period(**span):
+        item = poll_results(poll=poll)
+        item |= {
+            "status": poll.status,
+            "status_label": str(PollStatus(poll.status).label),
+            "created_at": poll.created_at.date().isoformat(),
+            "closes_at": poll.closes_at.date().isoformat() if poll.closes_at else None,
+        }
+        polls.append(item)
+    ideas = [
+        {
+            "id": idea.pk,
+            "kind": idea.kind,
+            "title": idea.title,
+            "status": idea.status,
+            "answered": bool(idea.answer),
+            "supports": idea.support_count if idea.support_count >= THRESHOLD else SUPPRESSED,
+        }
+        for idea in ideas_most_supported(**span, limit=TOP)
+    ]
+    return {
+        "id": wording.VOICE_ID,
+        "title": wording.VOICE_TITLE,
+        "whole_city": True,
+        "note": wording.VOICE_WHOLE_CITY if filters.neighbourhood or filters.commune else None,
+        "polls": polls,
+        "ideas": ideas,
+        "event_ratings": event_ratings(**span)[:TOP],
+    }
+
+
 def diagnostic_cached(*, filters: DiagnosticFilters) -> dict:
-    """`diagnostic`, from the cache until the city's rollups are rebuilt (dashboard_cache.py)."""
+    """`diagnostic`, from the cache until the city's rollups are rebuilt (dashboard_cache.py).
+    Youth voice is read fresh: an answer to a poll does not rebuild the rollups."""
     parts = (filters.date_from, filters.date_to, filters.neighbourhood, filters.commune)
-    return cached(parts, lambda: diagnostic(filters=filters))
+    return {
+        **cached(parts, lambda: _figures(filters=filters)),
+        "youth_voice": youth_voice(filters=filters),
+    }
 
 
 def diagnostic(*, filters: DiagnosticFilters) -> dict:
     """Every figure of the diagnostic for the period and neighbourhood (or commune)."""
+    return {**_figures(filters=filters), "youth_voice": youth_voice(filters=filters)}
+
+
+def _figures(*, filters: DiagnosticFilters) -> dict:
+    """The figures read from the rollups (what the cache keeps)."""
     r = _Reader(filters)
     period = {
         "from": r.first_month.isoformat(),

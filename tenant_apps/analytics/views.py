@@ -101,7 +101,37 @@ def export_csv(request: HttpRequest) -> HttpResponse:
             for row in table["rows"]:
                 for column, value in zip(table["columns"], row["values"], strict=False):
                     writer.writerow([section["title"], table["title"], row["label"], column, value])
+    _write_voice(writer, data["youth_voice"])
     return response
+
+
+def _write_voice(writer, voice: dict) -> None:
+    """« Ce que disent les jeunes » in the CSV's columns: one poll per table."""
+    title = voice["title"]
+    count_column, mean_column = wording.VOICE_RATINGS_COLUMNS
+    for poll in voice["polls"]:
+        writer.writerow([title, poll["title"], "", wording.VOICE_RESPONSES, poll["responses"]])
+        if poll["suppressed"]:
+            continue
+        for q in poll["questions"]:
+            for c in q.get("choices", []):
+                writer.writerow([title, poll["title"], q["label"], c["label"], c["count"]])
+            for c in q.get("scale", []):
+                note = f"{c['value']} sur 5"
+                writer.writerow([title, poll["title"], q["label"], note, c["count"]])
+            if q.get("mean") is not None:
+                writer.writerow([title, poll["title"], q["label"], wording.VOICE_MEAN, q["mean"]])
+            if "texts_count" in q:
+                writer.writerow(
+                    [title, poll["title"], q["label"], wording.VOICE_RESPONSES, q["texts_count"]]
+                )
+    for idea in voice["ideas"]:
+        row = [title, wording.VOICE_IDEAS, idea["title"], wording.VOICE_IDEAS_COLUMN]
+        writer.writerow([*row, idea["supports"]])
+    for event in voice["event_ratings"]:
+        row = [title, wording.VOICE_RATINGS, event["title"]]
+        writer.writerow([*row, count_column, event["count"]])
+        writer.writerow([*row, mean_column, event["mean"]])
 
 
 @city_page

@@ -187,3 +187,19 @@ ENGAGEMENT = Section(
 
 SECTIONS = (WHO, SEARCH, FREINS, NON_RECOURS, ENGAGEMENT)
 TABLES = {table.id: table for section in SECTIONS for table in section.tables}
+
+# « Ce que disent les jeunes »: the city's polls, ideas and event ratings (selectors.youth_voice).
+VOICE_ID = "avis"
+VOICE_TITLE = "Ce que disent les jeunes"
+VOICE_POLLS = "Sondages et questionnaires"
+VOICE_IDEAS = "Idées les plus soutenues"
+VOICE_IDEAS_COLUMN = "Soutiens sur la période"
+VOICE_RATINGS = "Notes des événements"
+VOICE_RATINGS_COLUMNS = ("Avis", "Note moyenne (sur 5)")
+VOICE_MEAN = "Note moyenne (sur 5)"
+VOICE_RESPONSES = "Réponses"
+VOICE_WHOLE_CITY = (
+    "Les réponses aux sondages, les idées et les notes sont anonymes et ne disent pas le quartier "
+    "(ni la commune) de qui répond : cette rubrique porte sur toute la ville, quel que soit le "
+    "quartier choisi."
+)

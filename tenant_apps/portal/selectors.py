@@ -187,6 +187,36 @@ def event_feedback(*, offer: Offer) -> dict:
     }
 
 
+def event_ratings_between(date_from: date, date_to: date) -> list[dict]:
+    """The city's events that started in the period and have at least 10 ratings, best rated
+    first: [{"offer", "title", "starts_at", "count", "mean", "words"}] (the diagnostic's)."""
+    rows = list(
+        Registration.objects.filter(
+            rating__isnull=False, offer__starts_at__date__range=(date_from, date_to)
+        ).values_list("offer_id", "offer__title", "offer__starts_at", "rating", "feedback_word")
+    )
+    by_offer: dict = {}
+    for offer_id, title, starts_at, rating, word in rows:
+        by_offer.setdefault(offer_id, (title, starts_at, []))[2].append((rating, word))
+    result = []
+    for offer_id, (title, starts_at, ratings) in by_offer.items():
+        if len(ratings) < FEEDBACK_THRESHOLD:
+            continue
+        words = Counter(w.lower() for _, w in ratings if w)
+        result.append(
+            {
+                "offer": str(offer_id),
+                "title": title,
+                "starts_at": starts_at.isoformat() if starts_at else None,
+                "count": len(ratings),
+                "mean": round(sum(r for r, _ in ratings) / len(ratings), 1),
+                "words": [w for w, _ in words.most_common(5)],
+            }
+        )
+    result.sort(key=lambda item: (-item["mean"], -item["count"], item["title"]))
+    return result
+
+
 def offers_of_story(offer_ids: list) -> list:
     """The offers a story of this city links to, that are still visible here."""
     from tenant_apps.catalogue.selectors import offer_get_for_city

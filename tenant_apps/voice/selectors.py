@@ -8,6 +8,7 @@ answers, and short texts are shown only from 10 responses on."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 
@@ -125,3 +126,39 @@ def ideas_supported_by(user) -> set[int]:
     if not getattr(user, "is_authenticated", False):
         return set()
     return set(IdeaSupport.objects.filter(user=user).values_list("idea_id", flat=True))
+
+
+def polls_in_period(*, date_from: date, date_to: date) -> QuerySet[Poll]:
+    """Published polls (open or closed) that were live during the period: created by its end,
+    and created in it, answered in it, or still open at its start."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import PollResponse
+
+    answered = PollResponse.objects.filter(
+        poll=OuterRef("pk"), created_at__date__range=(date_from, date_to)
+    )
+    still_open = Q(status=PollStatus.OPEN) & (
+        Q(closes_at__isnull=True) | Q(closes_at__date__gte=date_from)
+    )
+    return (
+        Poll.objects.filter(status__in=[PollStatus.OPEN, PollStatus.CLOSED])
+        .filter(created_at__date__lte=date_to)
+        .filter(Q(created_at__date__gte=date_from) | Exists(answered) | still_open)
+        .prefetch_related("questions")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def ideas_most_supported(*, date_from: date, date_to: date, limit: int = 10) -> list:
+    """Published ideas by the support they got during the period (most first), with
+    `support_count`; ideas nobody supported in the period are left out."""
+    from .models import Idea, IdeaStatus
+
+    in_period = Q(supports__created_at__date__range=(date_from, date_to))
+    return list(
+        Idea.objects.filter(status__in=[IdeaStatus.PUBLISHED, IdeaStatus.ANSWERED])
+        .annotate(support_count=Count("supports", filter=in_period))
+        .filter(support_count__gt=0)
+        .order_by("-support_count", "-created_at")[:limit]
+    )
