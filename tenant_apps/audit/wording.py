@@ -133,12 +133,21 @@ def field_label(model, attname: str) -> str:
     return label
 
 
+# Actions whose diff is about another model than the object they name (a structure's service
+# is journaled on the structure, its diff holds the service's fields).
+DIFF_MODELS = {
+    "structure.service": "structureservice",
+    "structure.service_removed": "structureservice",
+}
+
+
 def changed_fields(entry: StaffAuditEntry) -> list[str]:
     """The fields the entry changed, by their French names (the code when there is none);
     none for a creation (its row holds every field: the object is new, not changed)."""
     if entry.action.endswith(".create"):
         return []
-    model = _model(entry.object_type) if entry.object_type else None
+    object_type = DIFF_MODELS.get(entry.action, entry.object_type)
+    model = _model(object_type) if object_type else None
     if model is None:
         return [FIELD_LABELS.get(attname, attname) for attname in entry.diff or {}]
     return [field_label(model, attname) for attname in entry.diff or {}]

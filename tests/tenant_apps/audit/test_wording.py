@@ -24,11 +24,25 @@ def test_fields_without_a_french_name_read_in_french():
     assert changed_fields(_entry("nothing-known", "created_at")) == ["date de création"]
 
 
+def test_a_structure_service_change_names_the_service_fields():
+    """Journaled on the structure, the diff is the service's: its French names, not codes."""
+    for action in ("structure.service", "structure.service_removed"):
+        entry = StaffAuditEntry(
+            action=action, object_type="structure",
+            diff={"theme": [None, "mobilite--preparer-un-permis"], "next_availability": [None, 1],
+                  "places_available": [None, 3]},
+        )  # fmt: skip
+        assert changed_fields(entry) == [
+            "service (thématique data·inclusion)", "prochaine disponibilité", "places disponibles",
+        ]  # fmt: skip
+
+
 def test_no_field_staff_can_change_shows_django_english():
     """Every field of the models the staff journal records has a French name."""
     journaled = [
         "accounts.User", "matching.Advisor", "matching.Slot", "matching.Booking",
-        "catalogue.Offer", "catalogue.Structure", "branding.Branding", "branding.Page",
+        "catalogue.Offer", "catalogue.Structure", "catalogue.StructureService",
+        "branding.Branding", "branding.Page",
         "portal.Inspiration", "portal.Registration", "features.FeatureSetting",
     ]  # fmt: skip
     internal = {"id", "import_hash", "search_document", "search_vector", "singleton",
