@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("tenant_apps.branding.urls")),
     path("", include("tenant_apps.voice.urls")),
     path("api/v1/", include("tenant_apps.voice.api_urls")),
+    path("", include("tenant_apps.meetups.urls")),
+    path("api/v1/", include("tenant_apps.meetups.api_urls")),
     path("api/v1/", include("tenant_apps.youth.api_urls")),
     path("api/v1/", include("tenant_apps.portal.api_urls")),
     path("api/v1/", include("tenant_apps.staff.api_urls")),

@@ -60,6 +60,13 @@ ACTIONS = {
     "idea.published": "a publié l'idée",
     "idea.answered": "a répondu à l'idée",
     "idea.rejected": "n'a pas retenu l'idée",
+    "meetup.create": "a organisé « Adopte un pro » pour",
+    "meetup.update": "a changé les réglages d'« Adopte un pro » de",
+    "meetup.pro_add": "a donné une table à",
+    "meetup.pro_update": "a modifié la fiche de",
+    "meetup.pro_remove": "a retiré la table de",
+    "meetup.schedule_build": "a établi le planning d'« Adopte un pro » de",
+    "meetup.schedule_send": "a envoyé le planning d'« Adopte un pro » de",
 }
 
 

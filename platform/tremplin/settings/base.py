@@ -75,6 +75,7 @@ TENANT_APPS = [
     "tenant_apps.voice",
     "tenant_apps.portal",
     "tenant_apps.analytics",
+    "tenant_apps.meetups",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -23,6 +23,7 @@ STAFF_MENU = (
     ("portal:staff-registrations", "Inscriptions"),
     ("portal:staff-inspirations", "Inspirations"),
     ("staff:advisors", "Accompagnement"),
+    ("meetups:staff-meetings", "Adopte un pro"),
     ("matching:agenda", "Mon agenda"),
     ("staff:imports", "Importer"),
     ("analytics:diagnostic", "Diagnostic"),

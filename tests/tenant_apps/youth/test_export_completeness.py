@@ -19,6 +19,7 @@ from shared_apps.accounts.services import token_create, user_create
 from tenant_apps.catalogue.models import PartnerMembership
 from tenant_apps.matching import services as matching
 from tenant_apps.matching.models import PushSubscription
+from tenant_apps.meetups import services as meetups
 from tenant_apps.portal import services as portal
 from tenant_apps.voice import services as voice
 from tenant_apps.youth import exports
@@ -111,6 +112,15 @@ def people(grigny, make_user):
         structure = make_structure(name="Club de foot")
         PartnerMembership.objects.create(user=paul, structure=structure)
         make_offer(kind="evenement", title="Tournoi", created_by=paul, status="draft")
+        meeting = meetups.speed_meeting_save(
+            by=admin, offer_id=event.pk,
+            values={"rounds": 2, "round_minutes": 10, "break_minutes": 2, "choices_max": 1},
+        )  # fmt: skip
+        pro = meetups.pro_add(
+            by=admin, meeting_id=meeting.pk, user_id=paul.pk, fields={"job_title": "Coach"}
+        )
+        meetups.choices_set(user=lina, meeting_id=meeting.pk, pro_ids=[pro.pk])
+        meetups.schedule_build(by=admin, meeting_id=meeting.pk)
         for device in exports.installed_models(exports.TWO_FACTOR_DEVICES):
             device.objects.create(user=paul, name="Téléphone de Paul")
     return lina, awa, paul
