@@ -4,14 +4,24 @@ back-office page)."""
 from __future__ import annotations
 
 from django import forms
+from kernel.text import fold
 
-from tenant_apps.catalogue.themes import theme_labels
+from tenant_apps.catalogue.themes import CATEGORY_LABELS, theme_labels
 
 
 def service_choices() -> list[tuple[str, str]]:
     """data·inclusion sous-thématiques (« Préparer un permis »…), by label."""
     labels = theme_labels()
-    return sorted(((k, v) for k, v in labels.items() if "--" in k), key=lambda kv: kv[1])
+    return sorted(((k, v) for k, v in labels.items() if "--" in k), key=lambda kv: fold(kv[1]))
+
+
+def service_choices_grouped() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The same, grouped by their data·inclusion category (an <optgroup> each), by label."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, label in service_choices():
+        category = code.split("--", 1)[0]
+        groups.setdefault(CATEGORY_LABELS.get(category, category), []).append((code, label))
+    return sorted(groups.items(), key=lambda group: fold(group[0]))
 
 
 class StructureServiceForm(forms.Form):
@@ -32,7 +42,7 @@ class StructureServiceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = service_choices()
+        self.fields["theme"].choices = service_choices_grouped()
 
 
 class BookletForm(forms.Form):

@@ -132,6 +132,13 @@ def test_partners_keep_their_own_figures_and_nobody_elses(client_for, make_user,
         assert StaffAuditEntry.objects.filter(action="structure.service").exists()
     page = client.get(f"/staff/structures/{mine.pk}/").content.decode()
     assert "Services et places" in page and "Le mardi" in page
+    # ~70 services, grouped by their data·inclusion category.
+    assert '<optgroup label="Mobilité">' in page and "Préparer un permis" in page
+    assert (
+        page.index('<optgroup label="Choisir un métier">')
+        < page.index('<optgroup label="Équipement et alimentation">')
+        < page.index('<optgroup label="Mobilité">')
+    )
     elu = client_for(grigny)
     with in_city(grigny):
         elu.force_login(viewer)
