@@ -24,7 +24,7 @@ from shared_apps.geo.qpv import qpv_for_commune
 
 from .demo_library import STRUCTURES, TEMPLATES, OfferTemplate, StructureKind
 from .importers.base import ImportReport, Upserter
-from .models import Offer, OfferStatus, Structure
+from .models import Offer, OfferStatus, Structure, StructureService
 
 SOURCE = "demo"
 # Town halls of the demo cities (WGS84): the "centre-ville" of each. Other cities fall back on
@@ -120,6 +120,51 @@ def structures_seed(city, report: ImportReport) -> dict[str, SeededStructure]:
         at = _names(kind.at, city=city, place=place)
         seeded[kind.key] = SeededStructure(kind, place, row, at)
     return seeded
+
+
+# The services demo structures offer (data·inclusion sous-thématiques), with their room:
+# (structure key, theme, places, days to the next availability, précisions). « Préparer un
+# permis » has one structure with room and one full, so « Où y a-t-il de la place ? » sorts.
+SERVICES = (
+    ("mission-locale", "mobilite--preparer-un-permis", 6, 7,
+     "Aide au permis : code en ligne, heures de conduite financées, avec ton conseiller."),
+    ("centre-social", "mobilite--preparer-un-permis", 0, 30,
+     "Atelier code de la route le mercredi après-midi (complet ce mois-ci)."),
+    ("mission-locale", "mobilite--financer-ma-mobilite", 10, 3,
+     "Aides pour le permis, un deux-roues ou un abonnement de transport."),
+    ("france-travail", "trouver-un-emploi--convaincre-un-recruteur-en-entretien", 12, 5,
+     "Simulation d'entretien avec un recruteur, sur rendez-vous."),
+    ("pij", "choisir-un-metier--decouvrir-un-metier-ou-un-secteur-dactivite", 15, 2,
+     "Rencontres métiers et stages d'observation."),
+    ("mediatheque", "numerique--maitriser-les-fondamentaux-du-numerique", 8, 4,
+     "Ateliers numériques : mails, démarches en ligne, bureautique."),
+)  # fmt: skip
+
+
+def services_seed(hosts: dict[str, SeededStructure]) -> int:
+    """The demo structures' services with places and a next availability. Idempotent: a
+    service already there keeps its figures (partners may have changed them), only a next
+    availability that has passed moves ahead again."""
+    today = local_today()
+    created = 0
+    for key, theme, places, days, description in SERVICES:
+        if key not in hosts:
+            continue
+        service, made = StructureService.objects.get_or_create(
+            structure=hosts[key].row,
+            theme=theme,
+            defaults={
+                "places_available": places,
+                "next_availability": today + timedelta(days=days),
+                "description": description,
+                "updated_by": "demo",
+            },
+        )
+        created += made
+        if not made and service.next_availability and service.next_availability < today:
+            service.next_availability = today + timedelta(days=days)
+            service.save(update_fields=["next_availability", "updated_at"])
+    return created
 
 
 def in_season(template: OfferTemplate, month: int) -> bool:
@@ -235,6 +280,7 @@ def catalogue_demo_seed(city) -> ImportReport:
         _create_all(report, records)
     Offer.objects.filter(source=SOURCE).exclude(external_id__in=set(records)).delete()
     Structure.objects.filter(source=SOURCE).exclude(external_id__in=set(hosts)).delete()
+    services_seed(hosts)
     return report
 
 
