@@ -37,7 +37,10 @@ def _about(value: str) -> dict:
 @city_page
 def advisor_list_view(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("type")
+    mentors = selectors.mentors_enabled()
     kind = kind if kind in AdvisorKind.values else None
+    if kind == AdvisorKind.MENTOR and not mentors:
+        kind = None
     return render(
         request,
         "matching/advisor_list.html",
@@ -45,6 +48,7 @@ def advisor_list_view(request: HttpRequest) -> HttpResponse:
             "advisors": selectors.advisor_list(kind=kind),
             "kind": kind,
             "kinds": AdvisorKind,
+            "mentors": mentors,
             **_about(request.GET.get("aide", "")),
         },
     )

@@ -6,6 +6,7 @@ Thin: parse, call one service or selector, render. Everything works without Java
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,7 +28,7 @@ from tenant_apps.matching.feed import feed_for
 from tenant_apps.matching.forms import NotificationSettingsForm
 from tenant_apps.matching.models import InboxMessage
 from tenant_apps.matching.profiles import SESSION_KEY, match_profile_for_request
-from tenant_apps.matching.selectors import notification_prefs
+from tenant_apps.matching.selectors import mentors_enabled, notification_prefs
 from tenant_apps.youth.choices import Situation
 from tenant_apps.youth.selectors import neighbourhood_list, profile_as_dict, profile_get
 from tenants.pagecache import anonymous_cached
@@ -62,7 +63,7 @@ def _knows_profile(request: HttpRequest) -> bool:
 
 
 @city_page
-@anonymous_cached("catalogue", "branding", "portal")
+@anonymous_cached("catalogue", "branding", "portal", "features")  # features: the mentors link
 def home(request: HttpRequest) -> HttpResponse:
     city = request.city
     for_you = []
@@ -82,6 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "events": selectors.upcoming_events(limit=4),
             "inspiration": selectors.inspiration_list_published().first(),
             "situations": Situation.choices,
+            "mentors": mentors_enabled(),
         },
     )
 
@@ -123,7 +125,13 @@ def structures(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Pannellum draws the panorama from a blob: URL of the fetched image and its controls from data:
+# SVGs in its stylesheet: only the welcome booklet allows these two image sources.
+PANORAMA_POLICY = {"img-src": ["blob:", "data:"]}
+
+
 @city_page
+@csp_update(PANORAMA_POLICY)
 def structure_detail(request: HttpRequest, structure_id) -> HttpResponse:
     """A structure's welcome booklet: see the place before you go."""
     structure = city_object_or_404(

@@ -248,3 +248,17 @@ def test_mentors_are_hidden_where_the_feature_is_off(api_for, grigny, slot):
     lina = youth(grigny)
     with in_city(grigny), pytest.raises(NotFound):
         services.booking_create(slot_id=slot.id, user=lina)
+
+
+def test_the_pages_show_no_mentors_link_where_the_feature_is_off(client_for, grigny):
+    from tenants.features import feature_enable
+
+    phone = client_for(grigny)
+    assert "?type=mentor" in phone.get("/accompagnement/").content.decode()
+    assert "conseillers et mentors" in phone.get("/").content.decode()
+    feature_enable(city=grigny, key="mentors", enabled=False, by="test")
+    listing = phone.get("/accompagnement/").content.decode()
+    assert "?type=mentor" not in listing and "Mentors" not in listing
+    assert phone.get("/accompagnement/?type=mentor").status_code == 200
+    home = phone.get("/").content.decode()  # the cached home page moves with the flag
+    assert "mentors" not in home.lower() and "Parler à quelqu'un : conseillers" in home
