@@ -19,7 +19,11 @@ YES_NO = [("", _("Je préfère ne pas répondre")), ("oui", _("Oui")), ("non", _
 
 class SignupForm(forms.Form):
     email = forms.EmailField(
-        label=_("Ton adresse e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Ton adresse e-mail"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "invalid": _("Indique une adresse e-mail valide, comme prenom@exemple.fr.")
+        },
     )
     password = forms.CharField(
         label=_("Choisis un mot de passe (10 caractères au moins)"),
