@@ -37,6 +37,9 @@ def test_mails_sent_over_smtp_are_listed_newest_first_and_readable(sink, client_
     html = page.content.decode()
     assert html.index("Confirme ton adresse e-mail") < html.index("Bienvenue")
     assert "lea@exemple.fr" in html
+    # At 360 px the rows stack (base.css .stack-table): each cell names its column, « Objet »
+    # included, instead of a table scrolled off-screen.
+    assert '<table class="stack-table">' in html and 'data-label="Objet"' in html
     key = page.context["mails"][0].key
     detail = client_for(public_host).get(f"/_dev/mail/{key}/").content.decode()
     assert '<a href="http://grigny.localhost:8131/compte/verifier/abc/"' in detail
