@@ -109,12 +109,16 @@ class PlaceStep(forms.Form):
         neighbourhoods = list(neighbourhood_list())
         self.neighbourhoods = {n.code: n for n in neighbourhoods}
 
+        # In a territory, the quartiers of the commune chosen (in this submission, else the
+        # saved answer) only; before a commune is chosen, all of them, each naming its commune.
+        chosen = (self.data.get("commune") if self.is_bound else self.initial.get("commune")) or ""
+        chosen = chosen if chosen in self.communes or chosen == OTHER_COMMUNE else ""
+
         def label(n) -> str:
-            if not n.is_qpv:
-                return n.name
-            commune = self.communes.get(n.commune_insee)  # in a territory, say which commune
-            where = f" ({commune.name})" if commune is not None else ""
-            return f"{n.name}{where} — quartier prioritaire"
+            commune = self.communes.get(n.commune_insee)
+            named = commune is not None and not chosen and commune.name not in n.name
+            where = f" ({commune.name})" if named else ""
+            return f"{n.name}{where}" + (" — quartier prioritaire" if n.is_qpv else "")
 
         if not communes:
             del self.fields["commune"]
@@ -125,14 +129,20 @@ class PlaceStep(forms.Form):
             *((c.insee, c.name) for c in communes),
             (OTHER_COMMUNE, _("Une autre commune")),
         ]
-        groups = [
-            (c.name, [(n.code, label(n)) for n in neighbourhoods if n.commune_insee == c.insee])
-            for c in communes
+        shown = [
+            n
+            for n in neighbourhoods
+            if not chosen or n.commune_insee in (chosen, "") or n.commune_insee not in self.communes
         ]
-        others = [
-            (n.code, label(n)) for n in neighbourhoods if n.commune_insee not in self.communes
-        ]
-        self.fields["neighbourhood"].choices = [g for g in groups if g[1]] + others
+        # Every quartier is a valid answer (clean() says which commune a wrong one is in); the
+        # list shows those of the chosen commune.
+        field = self.fields["neighbourhood"]
+        field.choices = [(n.code, label(n)) for n in neighbourhoods]
+        field.widget.choices = [(n.code, label(n)) for n in shown]
+        if chosen and chosen != OTHER_COMMUNE:
+            self.fields["neighbourhood"].label = _("Ton quartier à %(commune)s") % {
+                "commune": self.communes[chosen].name
+            }
 
     def clean(self):
         data = super().clean()

@@ -101,3 +101,19 @@ def test_eligibility_reads_the_person_s_own_commune(sam, lens_lievin):
     assert evaluate_condition(attached, engine, institution).value is True
     elsewhere = replace(engine, commune_insee="62041")  # Arras, outside the territory
     assert evaluate_condition(attached, elsewhere, institution).value is False
+
+
+def test_the_quartiers_listed_are_those_of_the_chosen_commune(sam, lens_lievin):
+    before = sam.get("/mon-profil/quartier/").content.decode()
+    assert f'value="{LENS_QPV}"' in before and f'value="{LIEVIN_QPV}"' in before
+    assert "Lens — hors quartier prioritaire" in before
+    assert sam.post("/mon-profil/quartier/", {"commune": LIEVIN}).status_code == 302
+    page = sam.get("/mon-profil/quartier/").content.decode()
+    assert f'value="{LIEVIN_QPV}"' in page and f'value="{LENS_QPV}"' not in page
+    assert "Ton quartier à Liévin" in page and "Lens — hors quartier prioritaire" not in page
+    # Without JavaScript: a quartier of another commune is refused, and the page comes back
+    # with the quartiers of the commune just chosen.
+    wrong = sam.post("/mon-profil/quartier/", {"commune": LENS, "neighbourhood": LIEVIN_QPV})
+    html = wrong.content.decode()
+    assert "Ce quartier est à Liévin, pas à Lens." in html
+    assert f'value="{LENS_QPV}"' in html and f'value="{LIEVIN_QPV}"' not in html
