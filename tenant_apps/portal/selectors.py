@@ -130,9 +130,31 @@ def places_left(offer: Offer) -> int | None:
 
 
 def events_with_counts() -> QuerySet[Offer]:
-    """Staff: the city's events with registration counts, upcoming first."""
+    """Staff: the city's events with registration counts: upcoming (or under way) soonest
+    first, then past ones, latest first."""
+    from django.db.models import BooleanField, Case, F, When
+    from django.db.models.functions import Coalesce
+
+    now = timezone.now()
+    past = Case(
+        When(Q(starts_at__isnull=False) & Q(end__lt=now), then=True),
+        default=False,
+        output_field=BooleanField(),
+    )
     return (
         Offer.objects.filter(kind=OfferKind.EVENEMENT)
+        .alias(end=Coalesce("ends_at", "starts_at"))
+        .alias(is_past=past)
+        .alias(
+            upcoming_at=Case(When(is_past=False, then=F("starts_at"))),
+            past_at=Case(When(is_past=True, then=F("starts_at"))),
+        )
+        .order_by(
+            "is_past",
+            F("upcoming_at").asc(nulls_last=True),
+            F("past_at").desc(nulls_last=True),
+            "title",
+        )
         .annotate(
             registered=Count("registrations", filter=Q(registrations__status="registered")),
             waitlisted=Count("registrations", filter=Q(registrations__status="waitlisted")),
@@ -145,7 +167,6 @@ def events_with_counts() -> QuerySet[Offer]:
             ),
         )
         .defer("body", "search_document", "search_vector", "eligibility")
-        .order_by("-starts_at")
     )
 
 

@@ -257,3 +257,27 @@ def test_saves_survive_a_withdrawn_offer(client_for, grigny):
         assert Save.objects.count() == 1
     html = _signed_in(client_for, grigny, "zoe@grigny.test").get("/mes-favoris/").content.decode()
     assert "n'est plus disponible" in html
+
+
+def test_staff_registrations_list_upcoming_soonest_first_then_past(client_for, make_user, grigny):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.tenant_apps.catalogue.factories import make_offer
+
+    now = timezone.now()
+    with in_city(grigny):
+        for title, days in (("Dans un mois", 30), ("Demain", 1), ("Hier", -1),
+                            ("Le mois dernier", -30), ("Dans une semaine", 7)):  # fmt: skip
+            make_offer(kind="evenement", title=title, starts_at=now + timedelta(days=days))
+        # Under way (started an hour ago, ends tonight): with the upcoming ones, first.
+        make_offer(kind="evenement", title="En ce moment", starts_at=now - timedelta(hours=1),
+                   ends_at=now + timedelta(hours=3))  # fmt: skip
+    make_user(grigny, "editor@grigny.test", Role.EDITOR)
+    listing = _signed_in(client_for, grigny, "editor@grigny.test").get("/staff/inscriptions/")
+    html = listing.content.decode()
+    order = ["En ce moment", "Demain", "Dans une semaine", "Dans un mois", "Hier",
+             "Le mois dernier"]  # fmt: skip
+    positions = [html.index(title) for title in order]
+    assert positions == sorted(positions)
