@@ -44,7 +44,7 @@ def _empty_buffer(grigny):
     [
         ("offre", "offre", "/offres/{pk}/?src=qr-offre"),
         ("evenement", "evenement", "/offres/{pk}/?src=qr-evenement"),
-        ("structure", "structure", "/structures/?src=qr-structure#lieu-{pk}"),
+        ("structure", "structure", "/structures/{pk}/?src=qr-structure"),
     ],
 )
 def test_a_code_opens_the_canonical_url_with_its_source(
@@ -97,7 +97,11 @@ def test_staff_download_a_one_page_poster_and_youth_cannot(
     assert len(pdf.pages) == 1
     text = pdf.pages[0].extract_text()
     assert "Job d'été à la piscine" in text and "Scanne-moi" in text
-    assert staff.get("/staff/affiches/ville/grigny.pdf").status_code == 200
+    city_poster = staff.get("/staff/affiches/ville/grigny.pdf")
+    assert city_poster.status_code == 200
+    city_text = PdfReader(io.BytesIO(city_poster.content)).pages[0].extract_text()
+    assert city_text.count("Grigny") == 1, city_text  # the city's name once, as the title
+    assert "Le guichet jeunesse" in city_text
 
     youth = client_for(grigny)
     with in_city(grigny):
