@@ -88,6 +88,11 @@ def _key(inputs: Mapping[str, Any]) -> str:
     return f"rights:openfisca:{version(inputs)}"
 
 
+def result_key(inputs: Mapping[str, Any]) -> str:
+    """Where the result for these inputs lands (a cached answer waiting for it watches it)."""
+    return _key(inputs)
+
+
 def _dump(result: Result) -> dict:
     return {
         "amounts": {slug: [a.value, a.period] for slug, a in result.amounts.items()},

@@ -32,6 +32,7 @@ from tenants.access import CityAPIView, OnCityHost, canonical_url, current_city
 from tenants.cache import platform_cache
 
 from . import computed, services
+from .answer_cache import answer_for, answer_response
 from .answers import person_for_request
 from .candidates import Candidate, candidates_for_city
 from .feed import FeedItem, feed_for
@@ -241,17 +242,27 @@ class MyRightsApi(CityAPIView):
 
     @extend_schema(tags=["rights"])
     def get(self, request):
-        city = current_city(request)
-        person = person_for_request(request, city=city, today=local_today())
-        answer = rights_evaluate(
-            city=city,
-            data=person.data,
-            today=local_today(),
-            claimed=person.claimed,
-            profile=person.profile,
-        )
-        record(request, "right_shown", offers=[c.id for c in answer.eligible])
-        return Response(rights_json(answer, request, signed_in=True))
+        def build():
+            city, today = current_city(request), local_today()
+            person = person_for_request(request, city=city, today=today)
+            answer = rights_evaluate(
+                city=city,
+                data=person.data,
+                today=today,
+                claimed=person.claimed,
+                profile=person.profile,
+            )
+            body = rights_json(answer, request, signed_in=True)
+            # Amounts still computing arrive without a write: the answer watches their key.
+            waits_for = None
+            if answer.pending:
+                inputs = computed.inputs_for(person.data, person.profile.engine, today=today)
+                waits_for = computed.result_key(inputs)
+            return body, [c.id for c in answer.eligible], waits_for
+
+        answer, how = answer_for(request, kind="rights", build=build)
+        record(request, "right_shown", offers=answer.extra)
+        return answer_response(request, answer, how)
 
 
 class RightClaimApi(CityAPIView):
@@ -291,12 +302,16 @@ class MyFeedApi(CityAPIView):
     def get(self, request):
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        city = current_city(request)
-        profile = match_profile_for_user(user=request.user, today=local_today(), city=city)
-        items = feed_for(
-            profile=profile,
-            candidates=candidates_for_city(city),
-            now=timezone.now(),
-            limit=params.validated_data["limit"],
-        )
-        return Response(feed_json(items, request))
+        limit = params.validated_data["limit"]
+
+        def build():
+            city = current_city(request)
+            profile = match_profile_for_user(user=request.user, today=local_today(), city=city)
+            items = feed_for(
+                profile=profile, candidates=candidates_for_city(city), now=timezone.now(),
+                limit=limit,
+            )  # fmt: skip
+            return feed_json(items, request), None, None
+
+        answer, how = answer_for(request, kind="feed", params=f"limit={limit}", build=build)
+        return answer_response(request, answer, how)

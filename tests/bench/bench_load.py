@@ -13,12 +13,19 @@ server. Printed per endpoint: requests/s, its share of the ceiling (its rate / t
 ceiling runs around its slices), p50/p95/p99 (mean over its slices). Goals (issue 12): home and
 /offres/ ≥ 50 %, the offers API ≥ 30 %, « pour toi » and « mes droits » ≥ 20 %.
 
+« Pour toi » and « mes droits » are asked by BENCH_LOAD_PEOPLE young people per city (default
+100, so 200 bearer tokens), each with their own demo profile (tremplin.demo's synthetic youth:
+age, situation, quartier, interests, freins, money), one token after the other: a per-person
+answer cache must hold them all. The answer's X-Answer-Cache header is counted by wrk: each
+row prints its hit rate and its cold share (answers computed, not found).
+
 wrk is installed with apt-get the way tests/browser installs Chromium (root, Debian); the bench
 is skipped, saying why, when it cannot be.
 
     BENCH_LOAD_SECONDS    seconds of load per endpoint and concurrency (default 8), cut into
     BENCH_LOAD_SLICES     slices (default 2), each followed by as long a run of the ceiling
     BENCH_LOAD_THREADS    wrk threads (default 2)
+    BENCH_LOAD_PEOPLE     young people (tokens) per city for the signed-in endpoints (100)
     GUNICORN_MAX_REQUESTS and the other deploy/bin/web variables pass through (to measure
                           worker recycling: GUNICORN_MAX_REQUESTS=1000)
 """
@@ -54,6 +61,7 @@ WEB = ROOT / "deploy" / "bin" / "web"
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 8))
 SLICES = int(os.environ.get("BENCH_LOAD_SLICES", 2))
 THREADS = int(os.environ.get("BENCH_LOAD_THREADS", 2))
+PEOPLE = int(os.environ.get("BENCH_LOAD_PEOPLE", 100))
 CONCURRENCY = (8, 32)
 CEILING = "/_bench/ceiling"
 CITIES = (
@@ -74,19 +82,43 @@ AIDES = ROOT.parent / "shared" / "data" / "aides-jeunes" / "data" / "benefits" /
 LUA = """
 local targets = {%(targets)s}
 local n = #targets
-local i = 0
+local threads = {}
+local counter = 0
+setup = function(thread)
+  -- Each thread starts at its own place in the list: together they walk every target.
+  thread:set("start", counter * 7919)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+init = function(args)
+  i = start or 0
+  hits, misses = 0, 0
+end
 request = function()
   i = i + 1
   local t = targets[(i %% n) + 1]
   return wrk.format("GET", nil, t)
 end
+%(response)s
 done = function(summary, latency, requests)
   local e = summary.errors
+  local h, m = 0, 0
+  for _, thread in ipairs(threads) do
+    h = h + (thread:get("hits") or 0)
+    m = m + (thread:get("misses") or 0)
+  end
   io.write(string.format(
     '{"requests": %%d, "seconds": %%f, "p50": %%d, "p95": %%d, "p99": %%d, ' ..
-    '"errors": %%d, "non2xx": %%d}\\n',
+    '"errors": %%d, "non2xx": %%d, "hits": %%d, "misses": %%d}\\n',
     summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), e.connect + e.read + e.write + e.timeout, e.status))
+    latency:percentile(99), e.connect + e.read + e.write + e.timeout, e.status, h, m))
+end
+"""
+# Only for the signed-in endpoints (wrk parses headers only when a script asks for them).
+LUA_COUNT = """
+response = function(status, headers, body)
+  local how = headers["X-Answer-Cache"] or headers["x-answer-cache"]
+  if how == "hit" then hits = hits + 1 elseif how then misses = misses + 1 end
 end
 """
 
@@ -129,18 +161,33 @@ def _national_catalogue() -> str:
     return f"project fixture, {NationalOffer.objects.count()} aids"
 
 
-def _seed(spec: dict) -> tuple[str, str]:
-    """One demo-like city; returns (host, the young person's bearer token)."""
+def _seed(spec: dict) -> tuple[str, list[str], int]:
+    """One demo-like city; returns (host, PEOPLE young people's bearer tokens, how many
+    distinct profiles they have)."""
+    from kernel.clock import local_today
     from tremplin.demo import _seed_city
+
+    from tenant_apps.youth.demo import SYNTHETIC_DOMAIN, synthetic_youth_seed
+    from tenant_apps.youth.models import YouthProfile
+    from tenant_apps.youth.selectors import profile_as_dict
 
     city = city_onboard(admin_email=f"a@{spec['slug']}.test", **spec).city
     with in_city(city):
         _seed_city(city)
-        youth = User.objects.get(email=f"jeune@{city.slug}.demo")
-        token = token_create(user=youth)
+        # The demo's synthetic young people (its year of history is not needed here).
+        synthetic_youth_seed(city_slug=city.slug, count=PEOPLE, today=local_today())
+        people = list(
+            User.objects.filter(email__endswith=f"@{SYNTHETIC_DOMAIN}").order_by("pk")[:PEOPLE]
+        )
+        people.insert(0, User.objects.get(email=f"jeune@{city.slug}.demo"))
+        people = people[:PEOPLE]
+        profiles = YouthProfile.objects.filter(user__in=people).select_related("neighbourhood")
+        distinct = len({json.dumps(profile_as_dict(p), sort_keys=True, default=str)
+                        for p in profiles})  # fmt: skip
+        tokens = [token_create(user=person) for person in people]
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return f"{city.slug}.{settings.TREMPLIN_BASE_DOMAIN}", token
+    return f"{city.slug}.{settings.TREMPLIN_BASE_DOMAIN}", tokens, distinct
 
 
 def _forget_production_cache_keys() -> None:
@@ -160,6 +207,8 @@ def load_cities(committed):
     national = _national_catalogue()
     targets = [_seed(spec) for spec in CITIES]
     print(f"\nLoad bench set-up: {len(targets)} cities, {national}, "
+          f"{sum(len(t) for _h, t, _d in targets)} young people with a token "
+          f"({sum(d for _h, _t, d in targets)} distinct profiles), "
           f"{time.perf_counter() - started:.1f} s")  # fmt: skip
     try:
         yield targets
@@ -226,15 +275,24 @@ def _get(port: int, host: str, path: str, token: str | None = None):
         return response.status, response.read()
 
 
-def _lua(targets: list[tuple[str, str]], with_token: bool) -> str:
+def _lua(targets: list[tuple[str, list[str], int]], with_token: bool) -> str:
+    """Anonymous: the hosts in turn. Signed in: every person of every city in turn, the
+    cities interleaved."""
     items = []
-    for host, token in targets:
+    if with_token:
+        people = [[(host, token) for token in tokens] for host, tokens, _d in targets]
+        rows = zip(*people, strict=False)  # the shortest list of people sets the length
+        pairs = [pair for row in rows for pair in row]
+    else:
+        pairs = [(host, None) for host, _tokens, _d in targets]
+    for host, token in pairs:
         fields = [f'Host = "{host}"', '["X-Forwarded-Proto"] = "https"']
-        if with_token:
+        if token:
             fields.append(f'Authorization = "Bearer {token}"')
         items.append("{" + ", ".join(fields) + "}")
     script = Path(tempfile.mkdtemp(prefix="bench-load-")) / "targets.lua"
-    script.write_text(LUA % {"targets": ", ".join(items)})
+    script.write_text(LUA % {"targets": ", ".join(items),
+                             "response": LUA_COUNT if with_token else ""})  # fmt: skip
     return str(script)
 
 
@@ -251,7 +309,8 @@ def _wrk(wrk: str, port: int, path: str, script: str, concurrency: int, seconds:
 
 def _merged(runs: list[dict]) -> dict:
     """Several wrk runs as one: total rate; latencies the mean of the runs' percentiles."""
-    merged = {key: sum(run[key] for run in runs) for key in ("requests", "errors", "non2xx")}
+    keys = ("requests", "errors", "non2xx", "hits", "misses")
+    merged = {key: sum(run.get(key, 0) for run in runs) for key in keys}
     merged["rps"] = sum(run["rps"] for run in runs) / len(runs)
     for key in ("p50", "p95", "p99"):
         merged[key] = sum(run[key] for run in runs) / len(runs)
@@ -264,8 +323,8 @@ def test_load_against_the_ceiling(server):
     ceiling_script = _lua(targets, with_token=False)
     scripts = {}
     for label, path, with_token, _goal in ENDPOINTS:
-        for host, token in targets:
-            status, _body = _get(port, host, path, token if with_token else None)
+        for host, tokens, _distinct in targets:
+            status, _body = _get(port, host, path, tokens[0] if with_token else None)
             assert status == 200, f"{label} on {host}: {status}"
         scripts[path] = _lua(targets, with_token)
         _wrk(wrk, port, path, scripts[path], 8, 2)  # warm every worker
@@ -297,13 +356,17 @@ def test_load_against_the_ceiling(server):
           f"{SECONDS} s per endpoint in {SLICES} slices, {os.cpu_count()} CPUs; "
           f"server log {log}")  # fmt: skip
     print(f"{'endpoint':<26} {'c':>3} {'req/s':>8} {'share':>7} {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'p99 ms':>7}  goal")  # fmt: skip
+          f"{'p99 ms':>7}  goal; answer cache (signed-in endpoints)")  # fmt: skip
     failures = []
     for label, concurrency, figures, share, goal in rows:
         verdict = ""
         if goal is not None:
             met = share >= goal
             verdict = f"≥ {goal:.0%} {'met' if met else 'NOT met'}"
+        counted = figures.get("hits", 0) + figures.get("misses", 0)
+        if counted:
+            verdict += (f"; hit rate {figures['hits'] / counted:.1%}, cold "
+                        f"{figures['misses'] / counted:.1%} of {counted}")  # fmt: skip
         print(f"{label:<26} {concurrency:>3} {figures['rps']:8.0f} {share:7.1%} "
               f"{figures['p50'] / 1000:7.1f} {figures['p95'] / 1000:7.1f} "
               f"{figures['p99'] / 1000:7.1f}  {verdict}")  # fmt: skip
