@@ -46,6 +46,11 @@ def signed_in(client_for, city, user):
 
 
 def test_the_aid_is_carried_from_the_list_to_the_booking(client_for, make_user, grigny, slot, aid):
+    from tenants.features import feature_allow, feature_enable
+
+    # The type filters (and their mentors link) show where the mentors feature is on.
+    feature_allow(city=grigny, key="mentors", allowed=True, by="test")
+    feature_enable(city=grigny, key="mentors", enabled=True, by="test")
     with in_city(grigny):
         lina = make_youth("lina@grigny.test")
     client = signed_in(client_for, grigny, lina)
