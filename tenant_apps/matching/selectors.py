@@ -134,3 +134,13 @@ def email_allowed(*, user: User) -> bool:
     """Does this person accept e-mails (reminders, cancellations, digest)? Yes by default."""
     refused = NotificationSettings.objects.filter(user=user, email_enabled=False).exists()
     return not refused
+
+
+def my_bookings_of_slots(*, user, slot_ids) -> dict[int, int]:
+    """The person's live bookings among these slots: slot id → booking id."""
+    from .models import Booking
+
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    rows = Booking.objects.filter(user=user, slot_id__in=list(slot_ids), canceled_at__isnull=True)
+    return dict(rows.values_list("slot_id", "pk"))

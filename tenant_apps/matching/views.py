@@ -59,12 +59,17 @@ def advisor_detail_view(request: HttpRequest, advisor_id: int) -> HttpResponse:
     advisor = selectors.advisor_list().filter(pk=advisor_id).first()
     if advisor is None:
         raise Http404
+    slots = list(selectors.slots_free(advisor=advisor))
+    # A group slot the person already holds a place in says so (and offers to cancel).
+    mine = selectors.my_bookings_of_slots(user=request.user, slot_ids=[s.id for s in slots])
+    for slot in slots:
+        slot.my_booking_id = mine.get(slot.id)
     return render(
         request,
         "matching/advisor_detail.html",
         {
             "advisor": advisor,
-            "slots": selectors.slots_free(advisor=advisor),
+            "slots": slots,
             **_about(request.GET.get("aide", "")),
         },
     )

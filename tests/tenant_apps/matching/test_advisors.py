@@ -262,3 +262,31 @@ def test_the_pages_show_no_mentors_link_where_the_feature_is_off(client_for, gri
     assert phone.get("/accompagnement/?type=mentor").status_code == 200
     home = phone.get("/").content.decode()  # the cached home page moves with the flag
     assert "mentors" not in home.lower() and "Parler à quelqu'un : conseillers" in home
+
+
+def test_a_group_slot_i_booked_says_so_and_offers_to_cancel(client_for, grigny):
+    with in_city(grigny):
+        advisor = make_advisor(kind="advisor", formats=["collectif"])
+        start = timezone.now() + SOON
+        group = services.slot_create(
+            advisor=advisor, starts_at=start, ends_at=start + timedelta(hours=2),
+            format="collectif", capacity=6, place="Salle du PIJ",
+        )  # fmt: skip
+    youth(grigny)
+    client = client_for(grigny)
+    client.post(
+        "/connexion/", {"username": "lina@grigny.test", "password": "un mot de passe solide"}
+    )
+    url = f"/accompagnement/{advisor.pk}/"
+    assert "Réserver ce créneau" in client.get(url).content.decode()
+    client.post(f"/accompagnement/creneaux/{group.id}/reserver/")
+    page = client.get(url).content.decode()
+    assert "Tu es inscrit·e" in page and "Réserver ce créneau" not in page
+    assert "5 places restantes" in page
+    with in_city(grigny):
+        booking = group.bookings.get()
+    assert f'action="/mes-rendez-vous/{booking.pk}/annuler/"' in page
+    client.post(f"/mes-rendez-vous/{booking.pk}/annuler/")
+    assert "Réserver ce créneau" in client.get(url).content.decode()
+    # Someone else still sees « Réserver ».
+    assert "Tu es inscrit·e" not in client_for(grigny).get(url).content.decode()
