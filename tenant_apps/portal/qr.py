@@ -61,10 +61,10 @@ def qr_target(*, kind: str, ident: str, city) -> QrTarget:
         structure = Structure.objects.filter(pk=pk).first()
         if structure is None:
             raise NotFound(_("Ce lieu n'existe pas ici."), code="qr_not_found")
+        # The poster opens the place's welcome booklet (photos, panorama, how to come).
         return QrTarget(
-            kind, ident, structure.name, "/structures/", fragment=f"#lieu-{structure.pk}",
-            subtitle=structure.address,
-        )  # fmt: skip
+            kind, ident, structure.name, f"/structures/{structure.pk}/", subtitle=structure.address
+        )
     raise NotFound(_("Ce code n'existe pas."), code="qr_not_found")
 
 
