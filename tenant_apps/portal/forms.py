@@ -23,7 +23,7 @@ class InspirationForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 10})}
 
     link_url = forms.URLField(
-        label=Inspiration._meta.get_field("link_url").verbose_name,
+        label="Lien pour aller plus loin",
         required=False,
         max_length=500,
         assume_scheme="https",

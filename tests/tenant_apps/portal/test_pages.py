@@ -281,3 +281,31 @@ def test_staff_registrations_list_upcoming_soonest_first_then_past(client_for, m
              "Le mois dernier"]  # fmt: skip
     positions = [html.index(title) for title in order]
     assert positions == sorted(positions)
+
+
+def test_a_full_place_reads_complet_and_no_empty_date_is_shown(client_for, make_user, grigny):
+    with in_city(grigny):
+        make_structure(name="Plein", places_available=0)
+        make_structure(name="Une place", places_available=1)
+    html = client_for(grigny).get("/structures/").content.decode()
+    assert "Complet pour l'instant" in html and "0 place" not in html
+    assert "1 place disponible" in html
+    make_user(grigny, "editeur@grigny.test", Role.EDITOR)
+    staff = _signed_in(client_for, grigny, "editeur@grigny.test")
+    listing = staff.get("/staff/structures/").content.decode()
+    assert "(au )" not in listing  # the demo's figures have no update date
+
+
+def test_the_story_form_groups_its_offers_under_a_legend(client_for, make_user, grigny):
+    with in_city(grigny):
+        make_offer(kind="emploi", title="Job d'été animateur")
+    make_user(grigny, "editeur@grigny.test", Role.EDITOR)
+    html = (
+        _signed_in(client_for, grigny, "editeur@grigny.test")
+        .get("/staff/inspirations/nouvelle/")
+        .content.decode()
+    )
+    assert re.search(r"<fieldset><legend>Offres dont parle l[^<]*moi aussi[^<]*</legend>", html)
+    assert "Job d&#x27;été animateur" in html.split("<fieldset>", 1)[1].split("</fieldset>", 1)[0]
+    assert "Lien pour aller plus loin" in html
+    assert '<p class="check"><div' not in html
