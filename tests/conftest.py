@@ -6,6 +6,8 @@ Fixture cities are named like Zulip names its users: `grigny`, `gennevilliers`, 
 
 from __future__ import annotations
 
+import base64
+import functools
 import os
 import socket
 import subprocess
@@ -209,6 +211,31 @@ def committed(django_db_setup, django_db_blocker) -> Iterator[None]:
                 user_delete(user=user)
 
 
+# Web Push in the processes the tests start (the browser tests' server, the worker): a VAPID pair
+# made once per run, and endpoints accepted only on a loopback fake push service's path
+# (tests/browser/test_done_when.py runs one). The test process itself keeps push off.
+E2E_PUSH_PATH = "/e2e-push/"
+
+
+@functools.cache
+def push_process_env() -> dict[str, str]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    public = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return {
+        "TREMPLIN_VAPID_PUBLIC_KEY": b64(public),
+        "TREMPLIN_VAPID_PRIVATE_KEY": b64(key.private_numbers().private_value.to_bytes(32, "big")),
+        "TREMPLIN_PUSH_SERVICES": f"http://127.0.0.1:*{E2E_PUSH_PATH}*",
+    }
+
+
 def _test_database_url() -> str:
     db = connection.settings_dict
     return f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
@@ -223,6 +250,7 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tremplin.settings.test",
         "DATABASE_URL": _test_database_url(),
+        **push_process_env(),
     }
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     process = subprocess.Popen(

@@ -87,7 +87,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def app_server(django_db_setup, django_db_blocker) -> Iterator[str]:
     """`manage.py runserver` on the test database; yields 'localhost:<port>'."""
-    from tests.conftest import _test_database_url
+    from tests.conftest import _test_database_url, push_process_env
 
     with django_db_blocker.unblock():
         database_url = _test_database_url()
@@ -97,6 +97,7 @@ def app_server(django_db_setup, django_db_blocker) -> Iterator[str]:
         "DJANGO_SETTINGS_MODULE": "tremplin.settings.test",
         "DATABASE_URL": f"{database_url}?application_name={SERVER_APP_NAME}",
         "PYTHONUNBUFFERED": "1",
+        **push_process_env(),
     }
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / "server.log"
