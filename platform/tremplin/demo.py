@@ -40,6 +40,7 @@ from tenant_apps.analytics.demo import (
 from tenant_apps.analytics.tasks import nonrecours_snapshot
 from tenant_apps.catalogue.demo import FIXTURE_AIDES, catalogue_demo_seed, past_events_seed
 from tenant_apps.matching.demo import claims_demo_seed, matching_demo_seed
+from tenant_apps.meetups.demo import meetups_demo_seed
 from tenant_apps.portal.demo import portal_demo_seed, registrations_demo_seed, saves_demo_seed
 from tenant_apps.staff.demo import team_demo_seed
 from tenant_apps.youth.demo import synthetic_youth_exist, synthetic_youth_seed
@@ -119,6 +120,10 @@ def _seed_city(city: City) -> None:
     YouthProfile.objects.filter(user__email=youth_email, email_verified_at__isnull=True).update(
         email_verified_at=timezone.now()
     )
+
+
+def _seed_meetups(city: City) -> None:
+    meetups_demo_seed(city, password=DEMO_PASSWORD, youth_email=f"jeune@{city.slug}.demo")
 
 
 def _catalogue(city: City) -> tuple[list[CatalogueItem], list[Happening]]:
@@ -269,6 +274,7 @@ def demo_seed() -> list[str]:
         run_in_city(city, _seed_city)
         _features_on(city)
         history = run_in_city(city, _seed_history)
+        run_in_city(city, _seed_meetups)  # after the history: synthetic people register
         if history:
             new_history.append(city)
             logger.info("Demo history of %s: %s", city.slug, history)
