@@ -110,9 +110,11 @@ def _meeting(offer: Offer, *, admin: User, pros: list[User], referent) -> SpeedM
             ),
         )
         number = Pro.objects.filter(meeting=meeting).count() + 1
+        name = (user.display_name or "").split(" (")[0]  # « Lucie (association…) » → Lucie
         services.pro_add(
             by=admin, meeting_id=meeting.pk, user_id=user.pk,
-            fields={"job_title": job, "pitch": pitch, "table": f"Table {number}"},
+            fields={"job_title": job, "pitch": pitch, "table": f"Table {number}",
+                    "display_name": name},
         )  # fmt: skip
     return meeting
 

@@ -34,7 +34,16 @@ def meeting_get(pk: int) -> SpeedMeeting | None:
 
 
 def pros_of(meeting: SpeedMeeting) -> QuerySet[Pro]:
-    return Pro.objects.filter(meeting=meeting)
+    """The tables in the order they were given (Table 1, Table 2…)."""
+    return Pro.objects.filter(meeting=meeting).order_by("pk")
+
+
+def _numbers(meeting: SpeedMeeting) -> dict[int, int]:
+    """user id → their registration number for the event: two young people may share a
+    pseudonym, their numbers tell them apart at the door."""
+    return dict(
+        Registration.objects.filter(offer_id=meeting.offer_id).values_list("user_id", "position")
+    )
 
 
 def meetings_for_staff() -> QuerySet[SpeedMeeting]:
@@ -94,7 +103,10 @@ class YouthState:
 def _rows(rendezvous: QuerySet[Rendezvous], side: str) -> list[ScheduleRow]:
     now = timezone.now()
     rows = []
-    for item in rendezvous.prefetch_related("follow_ups"):
+    items = list(rendezvous.prefetch_related("follow_ups"))
+    numbers = _numbers(items[0].meeting) if items and side == FollowUpSide.PRO else {}
+    for item in items:
+        item.number = numbers.get(item.user_id)
         sides = {f.side for f in item.follow_ups.all()}
         start, end = item.window()
         rows.append(
@@ -144,10 +156,11 @@ def pro_schedule(*, pro: Pro) -> list[ScheduleRow]:
 def schedule_table(meeting: SpeedMeeting) -> list[dict]:
     """The whole schedule for staff: one line per round, one cell per pro."""
     pros = list(pros_of(meeting))
-    cells = {
-        (r.round, r.pro_id): r
-        for r in Rendezvous.objects.filter(meeting=meeting).select_related("user")
-    }
+    numbers = _numbers(meeting)
+    cells = {}
+    for item in Rendezvous.objects.filter(meeting=meeting).select_related("user"):
+        item.number = numbers.get(item.user_id)
+        cells[(item.round, item.pro_id)] = item
     return [
         {
             "number": number,
