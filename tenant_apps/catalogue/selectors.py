@@ -7,6 +7,7 @@ territory, filters, and ranks. Only the page's rows are then loaded as model ins
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -334,22 +335,56 @@ class ServiceHit:
     distance_km: float | None
 
 
+# What a young person types around the service they want (« aide au permis », « de l'aide
+# pour le code ») says nothing about which service: French stop-words, and the words for « help »
+# that every service is. Only the other words must match. Accents removed, lower case.
+SEARCH_STOP_WORDS = frozenset((
+    "a", "au", "aux", "avec", "ce", "ces", "chez", "d", "de", "des", "du", "en", "et", "j", "je",
+    "l", "la", "le", "les", "m", "ma", "me", "mes", "mon", "n", "ne", "ou", "par", "pas", "pour",
+    "qu", "que", "qui", "s", "sa", "se", "ses", "son", "sur", "t", "ta", "te", "tes", "ton", "un",
+    "une", "vers", "y",
+))  # fmt: skip
+SEARCH_FILLER_WORDS = frozenset((
+    "aide", "aides", "aider", "accompagnement", "accompagnements", "accompagner", "besoin",
+    "cherche", "chercher", "trouver", "veux", "voudrais",
+))  # fmt: skip
+
+
+def service_query_words(q: str) -> list[str]:
+    """The words of a services search that must match: accents and case folded, elisions
+    (« l'aide », « d'un ») split, stop-words and filler dropped. When nothing but filler is
+    left (« aide »), the filler is what was asked for, so it is kept."""
+    tokens = re.findall(r"\w+", unaccent(q or "").lower())
+    words = [t for t in tokens if t not in SEARCH_STOP_WORDS]
+    content = [w for w in words if w not in SEARCH_FILLER_WORDS]
+    return list(dict.fromkeys(content or words))
+
+
 def _service_matches(service: StructureService, words: list[str], labels: dict) -> bool:
+    """Every word starts a word of the service's name, theme or précisions (« permis » finds
+    « permis », « emploi » finds « emplois »; « au » no longer matches inside « bureau »)."""
     name = labels.get(service.theme, service.theme)
     text = unaccent(f"{name} {service.theme.replace('-', ' ')} {service.description}").lower()
-    return all(word in text for word in words)
+    tokens = re.findall(r"\w+", text)
+    return all(any(t.startswith(word) for t in tokens) for word in words)
 
 
 def services_search(*, q: str = "", near: tuple[float, float] | None = None) -> list[ServiceHit]:
-    """The city's structures' services matching `q` (every word, accents ignored, in the
-    service's name or précisions): those with room first, then those whose room is unknown,
-    then full ones; nearest first within each (when `near` is given), else by name."""
+    """The city's structures' services matching `q` (service_query_words: every word that
+    says which service, accents ignored, in the service's name or précisions): those with room
+    first, then those whose room is unknown, then full ones; nearest first within each (when
+    `near` is given), else by name. A query of stop-words only matches nothing.
+
+    Filtering on the words that matter (not ranking by words matched) keeps the order the
+    young person relies on, room first then nearest, among services that all fit."""
     from kernel.geo import fast_distance_km
 
     from .themes import theme_labels
 
     labels = theme_labels()
-    words = [w for w in unaccent(q or "").lower().split() if w]
+    words = service_query_words(q)
+    if (q or "").strip() and not words:
+        return []
     hits = []
     for service in StructureService.objects.select_related("structure").order_by(
         "structure__name", "theme"

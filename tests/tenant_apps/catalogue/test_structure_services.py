@@ -147,3 +147,34 @@ def test_partners_keep_their_own_figures_and_nobody_elses(client_for, make_user,
     assert remove.status_code == 302
     with in_city(grigny):
         assert not StructureService.objects.filter(structure=mine).exists()
+
+
+def test_aide_au_permis_finds_preparer_un_permis(api_for, client_for, grigny, places):
+    """What a young person types: stop-words and « aide » say nothing about the service, so
+    « Préparer un permis » (no « aide » in its name or précisions) is found, room first."""
+    from tenant_apps.catalogue.selectors import service_query_words
+
+    assert service_query_words("Aide au permis") == ["permis"]
+    assert service_query_words("de l'aide pour le code") == ["code"]
+    assert service_query_words("aide") == ["aide"]  # nothing but filler: the filler is asked
+    for q in ("aide au permis", "l'aide à préparer un permis", "accompagnement permis"):
+        body = api_for(grigny).get("/api/v1/services/", {"q": q, "near": "48.65,2.39"}).json()
+        names = [item["structure"]["name"] for item in body["results"]]
+        assert names == [
+            "Point jeunes (proche, de la place)",
+            "Mission locale (loin, de la place)",
+            "Centre social (places inconnues)",
+            "Auto-école sociale (proche, complète)",
+        ], q
+    assert api_for(grigny).get("/api/v1/services/", {"q": "permis"}).json()["count"] == 4
+    # Every word that says which service must still match; stop-words alone match nothing.
+    assert api_for(grigny).get("/api/v1/services/", {"q": "aide au logement"}).json()["count"] == 0
+    assert api_for(grigny).get("/api/v1/services/", {"q": "de la"}).json()["count"] == 0
+    # A word matches the start of a word, not its middle (« tien » is not « entretien »).
+    assert api_for(grigny).get("/api/v1/services/", {"q": "tien"}).json()["count"] == 0
+    page = client_for(grigny).get("/structures/", {"service": "aide au permis"}).content.decode()
+    assert page.index("Point jeunes (proche") < page.index("Auto-école sociale (proche")
+    for params in ({"q": "aide au permis", "near": "n'importe quoi"}, {"q": "x" * 300}):
+        response = api_for(grigny).get("/api/v1/services/", params)
+        assert response.status_code == 400, params
+        assert set(response.json()["error"]) == {"code", "message", "fields"}
