@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from tremplin.demo import _seed_city, _seed_meetups
 
 from tenant_apps.meetups.models import Choice, FollowUp, Pro, Rendezvous, SpeedMeeting
 from tenants.context import in_city
 from tenants.crosscity import run_in_city
-from tremplin.demo import _seed_city, _seed_meetups
 
 
 @pytest.fixture(autouse=True)
@@ -26,9 +26,12 @@ def test_the_demo_holds_two_editions(grigny, gennevilliers, django_capture_on_co
     with in_city(grigny):
         upcoming, past = SpeedMeeting.objects.order_by("-offer__starts_at")
         assert Pro.objects.filter(meeting=upcoming).count() == 4
-        assert upcoming.choices_open and not Choice.objects.filter(
-            meeting=upcoming, user__email="jeune@grigny.demo"
-        ).exists()  # Sam chooses in the demo
+        assert (
+            upcoming.choices_open
+            and not Choice.objects.filter(
+                meeting=upcoming, user__email="jeune@grigny.demo"
+            ).exists()
+        )  # Sam chooses in the demo
         assert past.schedule_sent_at and past.referent is not None
         mine = Rendezvous.objects.filter(meeting=past, user__email="jeune@grigny.demo")
         assert mine.count() == 2
