@@ -49,18 +49,41 @@ def _allowed_endpoint(endpoint: str) -> bool:
     return any(fnmatch(endpoint, pattern) for pattern in settings.TREMPLIN_PUSH_SERVICES)
 
 
-def _key(value, *, size: int, field: str) -> str:
+def _invalid_key(field: str, why: str) -> ValidationFailed:
+    return ValidationFailed(
+        "Cet abonnement aux notifications n'est pas valide.",
+        code="invalid_subscription",
+        fields={field: [why]},
+    )
+
+
+def _key(value, *, size: int, field: str) -> tuple[str, bytes]:
+    """A base64url key of exactly `size` bytes (padding optional): (its text, its bytes)."""
+    text = str(value).strip() if isinstance(value, str) else ""
     try:
-        text = str(value).strip()
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)) if text else b""
     except (binascii.Error, ValueError):
         raw = b""
     if len(raw) != size:
-        raise ValidationFailed(
-            "Cet abonnement aux notifications n'est pas valide.",
-            code="invalid_subscription",
-            fields={field: ["Clé invalide."]},
-        )
+        raise _invalid_key(field, f"Clé invalide : {size} octets en base64url attendus.")
+    return text, raw
+
+
+def _device_key(value) -> str:
+    """The device's public key (`keys.p256dh`): an uncompressed point of the P-256 curve (65
+    bytes, 0x04 first), which the payload is encrypted to. Anything else would only fail at the
+    first push, in the worker, far from the browser that sent it."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    text, raw = _key(value, size=65, field="keys.p256dh")
+    if raw[0] != 0x04:
+        raise _invalid_key("keys.p256dh", "Clé invalide : point P-256 non compressé attendu.")
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+    except ValueError:
+        raise _invalid_key(
+            "keys.p256dh", "Clé invalide : ce point n'est pas sur la courbe P-256."
+        ) from None
     return text
 
 
@@ -76,8 +99,8 @@ def subscription_save(*, user, data: dict) -> PushSubscription:
             code="invalid_subscription",
             fields={"endpoint": ["Adresse de service de notifications non acceptée."]},
         )
-    p256dh = _key(keys.get("p256dh", ""), size=65, field="keys.p256dh")
-    auth = _key(keys.get("auth", ""), size=16, field="keys.auth")
+    p256dh = _device_key(keys.get("p256dh", ""))
+    auth, _raw = _key(keys.get("auth", ""), size=16, field="keys.auth")
     subscription, _created = PushSubscription.objects.update_or_create(
         endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth}
     )

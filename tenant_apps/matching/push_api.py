@@ -15,14 +15,20 @@ from . import push
 
 
 class KeysSerializer(serializers.Serializer):
-    p256dh = serializers.CharField(max_length=120)
-    auth = serializers.CharField(max_length=40)
+    p256dh = serializers.CharField(help_text="The device's P-256 public key (65 bytes, base64url).")
+    auth = serializers.CharField(help_text="The device's auth secret (16 bytes, base64url).")
 
 
 class PushSubscriptionInput(serializers.Serializer):
     endpoint = serializers.URLField(max_length=1000)
-    keys = KeysSerializer()
+    # Checked by push.subscription_save, whose errors name the key (`keys.p256dh`, `keys.auth`):
+    # a nested serializer's errors would not.
+    keys = serializers.JSONField()
     expirationTime = serializers.IntegerField(required=False, allow_null=True)
+
+
+class PushSubscriptionDoc(PushSubscriptionInput):
+    keys = KeysSerializer()
 
 
 class PushSubscriptionOutput(serializers.Serializer):
@@ -44,7 +50,7 @@ class MyPushSubscriptionsApi(CityAPIView):
             )
 
     @extend_schema(
-        request=PushSubscriptionInput,
+        request=PushSubscriptionDoc,
         responses={201: PushSubscriptionOutput},
         tags=["notifications"],
     )

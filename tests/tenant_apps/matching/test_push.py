@@ -210,6 +210,49 @@ def test_garbage_and_foreign_endpoints_are_refused_with_the_error_shape(
     assert api_for(grigny, staff_token).post(URL, good, format="json").status_code == 403
 
 
+def test_the_device_key_must_be_a_p256_point_and_auth_16_bytes(api_for, grigny, lina, service):
+    """A key of the right length is not enough: it must be an uncompressed point of P-256 (what
+    the payload is encrypted to), else the first push would fail in the worker, unseen."""
+    _user, token = lina
+    client = api_for(grigny, token)
+    good = Device(f"{service.base}/push/ok").subscription()
+    point = base64.urlsafe_b64decode(good["keys"]["p256dh"] + "==")
+    compressed = (
+        Device("x")
+        .key.public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint)
+    )
+    not_on_curve = b"\x04" + point[1:33] + bytes(32)  # x of a real key, y = 0: off the curve
+    bad_keys = {
+        "keys.p256dh": [
+            b64(b"\x04" + bytes(64)),  # the point at (0, 0)
+            b64(not_on_curve),
+            b64(b"\x02" + point[1:]),  # 65 bytes, not the uncompressed prefix
+            b64(compressed),  # 33 bytes
+            b64(point + b"\x00"),
+            42,
+        ],
+        "keys.auth": [b64(bytes(15)), b64(bytes(17)), "", "é" * 22],
+    }
+    for field, values in bad_keys.items():
+        for value in values:
+            name = field.split(".")[1]
+            body = {**good, "keys": {**good["keys"], name: value}}
+            response = client.post(URL, body, format="json")
+            assert response.status_code == 400, (field, value)
+            error = response.json()["error"]
+            assert error["code"] and error["message"], (field, value)
+            assert field in error["fields"] or name in str(error["fields"]), (field, value)
+    with in_city(grigny):
+        assert not PushSubscription.objects.exists()
+    unpadded = client.post(URL, good, format="json")
+    padded = {**good, "keys": {"p256dh": b64(point) + "=", "auth": good["keys"]["auth"] + "=="}}
+    assert unpadded.status_code == 201
+    assert client.post(URL, padded, format="json").status_code in (200, 201)
+    with in_city(grigny):
+        assert PushSubscription.objects.count() == 1
+
+
 def test_another_city_sees_nothing_and_the_device_can_unsubscribe(
     api_for, grigny, gennevilliers, lina, service
 ):
