@@ -280,3 +280,21 @@ def structure_open_days(*, structure) -> list:
             starts_at__gte=timezone.now(),
         ).order_by("starts_at")[:10]
     )
+
+
+def staff_inspirations_list() -> list[Inspiration]:
+    """The staff list of stories, newest change first, each with `consent_by_name`: the pseudo
+    of the staff member who recorded the young person's consent (never their e-mail), or
+    « un membre de l'équipe » when they have none or have left."""
+    from django.utils.translation import gettext as _
+
+    items = list(Inspiration.objects.order_by("-updated_at"))
+    emails = {s.consent_by for s in items if s.consent_by}
+    names = dict(
+        User.objects.filter(email__in=emails)
+        .exclude(display_name="")
+        .values_list("email", "display_name")
+    )
+    for story in items:
+        story.consent_by_name = names.get(story.consent_by) or _("un membre de l'équipe")
+    return items

@@ -357,7 +357,7 @@ def staff_event_attendance(request: HttpRequest, offer_id) -> HttpResponse:
 
 @staff_page(can_read)
 def staff_inspirations(request: HttpRequest) -> HttpResponse:
-    items = Inspiration.objects.order_by("-updated_at")
+    items = selectors.staff_inspirations_list()
     return render(request, "portal/staff_inspirations.html", _staff_context(request, items=items))
 
 

@@ -119,3 +119,23 @@ def test_a_video_needs_its_text_and_the_scope_is_checked(grigny, api_for, story)
         )
     bad = api_for(grigny).get("/api/v1/stories/", {"scope": "partout"})
     assert bad.status_code == 400 and bad.json()["error"]["fields"]
+
+
+def test_the_staff_list_names_who_recorded_the_consent_never_by_email(
+    client_for, grigny, make_user, story
+):
+    editor, inspiration = story["editor"], story["story"]
+    with in_city(grigny):
+        services.inspiration_consent_record(by=editor, inspiration=inspiration, given=True)
+    staff = client_for(grigny)
+    with in_city(grigny):
+        staff.force_login(editor)
+    page = staff.get("/staff/inspirations/").content.decode()
+    assert "Accord enregistré le" in page and "un membre de l&#x27;équipe" in page
+    assert "editeur@grigny.test" not in page
+    with in_city(grigny):
+        editor.display_name = "Nadia (service jeunesse)"
+        editor.save(update_fields=["display_name"])
+    page = staff.get("/staff/inspirations/").content.decode()
+    assert "par Nadia (service jeunesse)" in page
+    assert "editeur@grigny.test" not in page
