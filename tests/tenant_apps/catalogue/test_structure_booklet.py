@@ -121,3 +121,16 @@ def test_another_city_and_other_partners_cannot(
     with in_city(grigny):
         structure.refresh_from_db()
         assert structure.access_info == ""
+
+
+def test_no_empty_comment_venir_heading(grigny, client_for):
+    with in_city(grigny):
+        bare = make_structure(name="Local sans adresse", address="", commune="")
+        with_access = make_structure(name="Local accessible", address="")
+        with_access.access_info = "Bus 402, arrêt Mairie."
+        with_access.save(update_fields=["access_info"])
+    client = client_for(grigny)
+    page = client.get(f"/structures/{bare.pk}/").content.decode()
+    assert "Local sans adresse" in page and "Comment venir" not in page
+    page = client.get(f"/structures/{with_access.pk}/").content.decode()
+    assert "Comment venir" in page and "Bus 402" in page
