@@ -162,3 +162,44 @@ def test_no_template_has_an_inline_script_without_the_nonce_or_an_inline_handler
         for handler in re.findall(r"<[a-z][^>]*\s(?:on[a-z]+|style)\s*=", text):
             offenders.append(f"{path.relative_to(settings.BASE_DIR)}: {handler[:60]}")
     assert not offenders, offenders
+
+
+def test_in_development_other_city_hosts_may_show_images_over_plain_http(client_for, grigny):
+    """A story shared by another city shows its photo from that city's host: over plain http
+    (development, the demo), `https:` does not cover it, so the city hosts' http origin is
+    allowed for images, and for nothing else."""
+    port = f":{settings.TREMPLIN_URL_PORT}" if settings.TREMPLIN_URL_PORT else ""
+    origin = f"http://*.{settings.TREMPLIN_BASE_DOMAIN}{port}"
+    assert settings.TREMPLIN_URL_SCHEME == "http"
+    policy = _policy(client_for(grigny).get("/inspirations/"))
+    assert origin in policy["img-src"]
+    assert not [d for d, sources in policy.items() if d != "img-src" and origin in sources]
+
+
+def test_production_never_allows_plain_http_images():
+    """Even with plain-http links (TREMPLIN_BASE_URL http://…), production's img-src stays
+    'self' and https:."""
+    import json
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "TREMPLIN_"))}
+    for base_url in ("https://jeunes.example.fr", "http://jeunes.example.fr:8080"):
+        env.update(
+            DJANGO_SETTINGS_MODULE="tremplin.settings.production",
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+            TREMPLIN_BASE_URL=base_url,
+        )
+        code = (
+            "import json; from django.conf import settings; "
+            "print(json.dumps(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {code}"],
+            cwd=Path(settings.BASE_DIR), capture_output=True, text=True, env=env, timeout=120,
+            check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout.strip().splitlines()[-1]) == ["'self'", "https:"], base_url

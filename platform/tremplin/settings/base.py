@@ -322,3 +322,12 @@ from .security import *  # noqa: E402,F403
 from .sentry import *  # noqa: E402,F403
 from .stripe import *  # noqa: E402,F403
 from .tenancy import *  # noqa: E402,F403
+
+# Development over plain http only (base.py is the development settings): another city's
+# host may serve a shared story's photo (settings/security.py). production.py undoes it.
+if TREMPLIN_URL_SCHEME == "http":  # noqa: F405
+    CONTENT_SECURITY_POLICY = csp_for_plain_http(  # noqa: F405
+        CONTENT_SECURITY_POLICY,  # noqa: F405
+        base_domain=TREMPLIN_BASE_DOMAIN,  # noqa: F405
+        port=TREMPLIN_URL_PORT,  # noqa: F405
+    )

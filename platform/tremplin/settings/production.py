@@ -1,5 +1,6 @@
 """Production settings: refuse to start without a secret key, secure cookies, no debug."""
 
+from . import security
 from .base import *  # noqa: F403
 from .env import env_bool, env_int, env_str, link_settings
 
@@ -14,6 +15,8 @@ if SECRET_KEY.startswith("dev-only"):
 TREMPLIN_BASE_DOMAIN, TREMPLIN_URL_SCHEME, TREMPLIN_URL_PORT = link_settings(
     default_scheme="https", default_port=""
 )
+# The policy of settings/security.py, without the plain-http image origin of development.
+CONTENT_SECURITY_POLICY = security.CONTENT_SECURITY_POLICY
 # SECURITY: `manage.py check --deploy` passes with these defaults (tests/tremplin/test_deploy.py).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True

@@ -34,6 +34,18 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+
+def csp_for_plain_http(policy: dict, *, base_domain: str, port: str) -> dict:
+    """`policy` with the city hosts' plain-http origin allowed for images: in development, a
+    story another city shared shows its photo from that city's host (http://grigny.localhost:
+    8000/media/…), which "https:" does not cover. A copy: the production policy is untouched
+    (production.py takes it back)."""
+    origin = f"http://*.{base_domain}" + (f":{port}" if port else "")
+    directives = dict(policy["DIRECTIVES"])
+    directives["img-src"] = [*directives["img-src"], origin]
+    return {**policy, "DIRECTIVES": directives}
+
+
 # BROWSER PROTECTIONS (Django's defaults, written down: `check --deploy` reads them)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
