@@ -77,3 +77,59 @@ def scene_svg(seed: str, *, title: str = "") -> str:
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 360" width="640" height="360" '
         f'role="img" aria-label="{label}"><title>{label}</title>{"".join(shapes)}</svg>'
     )
+
+
+def panorama_jpeg(seed: str, *, width: int = 2048) -> bytes:
+    """A 360° equirectangular panorama (2:1 JPEG, `width` wide) of a simple place drawn from
+    `seed`: a sky fading to the horizon, a sun, a floor, walls with windows and doors all the
+    way round (the left and right edges meet). A 360° viewer needs a raster image: not SVG."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)  # noqa: S311 - a picture, not a secret
+    height = width // 2
+    horizon = height // 2
+    top, bottom = (_rgb(c) for c in rng.choice(SKIES))
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(horizon):  # sky: top colour at the zenith, bottom colour at the horizon
+        t = y / horizon
+        draw.line([(0, y), (width, y)], fill=_mix(top, bottom, t))
+    floor_near, floor_far = _rgb("#8C7B6B"), _rgb("#C9B8A6")
+    for y in range(horizon, height):  # floor: lighter far away, darker under the viewer
+        draw.line([(0, y), (width, y)], fill=_mix(floor_far, floor_near, (y - horizon) / horizon))
+    sun_x, sun_y, r = rng.randrange(width), rng.randint(height // 10, height // 4), width // 60
+    draw.ellipse([sun_x - r, sun_y - r, sun_x + r, sun_y + r], fill=_rgb("#FFF7D6"))
+    # Walls round the room, from a random start so that each place differs; the last one
+    # crosses the right edge and is drawn again on the left, so the two edges meet.
+    start = x = rng.randrange(width // 8)
+    base = horizon + height // 24
+    while x < width + start:
+        wall = rng.randint(width // 12, width // 6)
+        colour = _rgb(rng.choice(PALETTE))
+        wall_top = horizon - rng.randint(height // 10, height // 5)
+        door = wall // 4 if rng.random() < 0.3 else 0
+        for left in (x, x - width):
+            draw.rectangle([left, wall_top, left + wall - 4, base], fill=colour)
+            if door:
+                middle = left + wall // 2
+                draw.rectangle(
+                    [middle - door // 2, base - height // 9, middle + door // 2, base],
+                    fill=_rgb("#3B2F2A"),
+                )
+            for wx in range(left + 12, left + wall - 28, 36):  # windows
+                draw.rectangle([wx, wall_top + 14, wx + 20, wall_top + 36], fill=_rgb("#FFE8A3"))
+        x += wall
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=82, optimize=True)
+    return out.getvalue()
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    value = colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[int, int, int]:
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))

@@ -2,8 +2,10 @@
 communes (Lens-Liévin), one login per role, believable content, and a year of synthetic
 activity so the diagnostic has something to say.
 
-Per city (in its schema): the logins, the catalogue (tenant_apps.catalogue.demo), advisors and
-the demo young person (matching), stories (portal), every feature switched on; then, the first
+Per city (in its schema): the logins, the catalogue (tenant_apps.catalogue.demo) and the
+Mission locale's photo and panorama, advisors and the demo young person (matching), stories
+(portal, the permis one shared with the network of cities), an open poll (voice), every
+feature switched on; then, the first
 time only, its history: a few hundred synthetic young people (youth), last year's events
 (catalogue), twelve months of visits, saves, registrations and claims (analytics.demo plays
 them; portal and matching store theirs), and the rollups of that year (analytics).
@@ -38,11 +40,22 @@ from tenant_apps.analytics.demo import (
     history_backfill,
 )
 from tenant_apps.analytics.tasks import nonrecours_snapshot
-from tenant_apps.catalogue.demo import FIXTURE_AIDES, catalogue_demo_seed, past_events_seed
+from tenant_apps.catalogue.demo import (
+    FIXTURE_AIDES,
+    booklet_demo_seed,
+    catalogue_demo_seed,
+    past_events_seed,
+)
 from tenant_apps.matching.demo import claims_demo_seed, matching_demo_seed
 from tenant_apps.meetups.demo import meetups_demo_seed
-from tenant_apps.portal.demo import portal_demo_seed, registrations_demo_seed, saves_demo_seed
+from tenant_apps.portal.demo import (
+    portal_demo_seed,
+    registrations_demo_seed,
+    saves_demo_seed,
+    stories_share_demo_seed,
+)
 from tenant_apps.staff.demo import team_demo_seed
+from tenant_apps.voice.demo import voice_demo_seed
 from tenant_apps.youth.demo import synthetic_youth_exist, synthetic_youth_seed
 from tenants.crosscity import run_in_city, send_to_each_city
 from tenants.features import FEATURES, feature_allow, feature_enable
@@ -105,13 +118,18 @@ def _ensure_user(*, email: str, role: str, display_name: str = "") -> None:
 
 def _seed_city(city: City) -> None:
     """The city's staff and youth logins and its demo content (runs in its schema)."""
-    youth_email = f"jeune@{city.slug}.demo"
-    _ensure_user(email=f"staff@{city.slug}.demo", role=Role.ADMIN)
+    youth_email, staff_email = f"jeune@{city.slug}.demo", f"staff@{city.slug}.demo"
+    _ensure_user(email=staff_email, role=Role.ADMIN)
     _ensure_user(email=youth_email, role=Role.YOUTH, display_name="Sam")
     catalogue_demo_seed(city)
+    booklet_demo_seed(city)  # the Mission locale's photo and 360° panorama
     team_demo_seed(city, password=DEMO_PASSWORD)  # editor, elected official, partner, advisor
     matching_demo_seed(youth_email=youth_email, city=city)
     portal_demo_seed(city, youth_email=youth_email)
+    # Issue 14 without staff work first: the permis story shared with the other cities, an
+    # open poll for « Donne ton avis ».
+    stories_share_demo_seed(city, staff_email=staff_email)
+    voice_demo_seed(staff_email=staff_email)
     # The demo login's address counts as confirmed: no « Confirme ton adresse » banner.
     from django.utils import timezone
 

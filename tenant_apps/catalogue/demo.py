@@ -6,6 +6,10 @@ commune (QPV centroids, shared_apps.geo), each structure a small deterministic o
 no two share a point. Everything is seeded by the city's slug: the same city gets the same
 catalogue, two cities different ones. Idempotent: rows are upserted by (source="demo",
 external_id), and demo rows the library no longer yields (an offer out of season) are removed.
+
+booklet_demo_seed gives the Mission locale (the structure with room for « Préparer un permis »)
+its welcome booklet: an illustration with its text alternative and a generated 360° panorama
+(kernel.illustrations), once; files go to MEDIA_ROOT like the stories' illustrations.
 """
 
 from __future__ import annotations
@@ -16,15 +20,17 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from kernel.clock import local_today
+from kernel.illustrations import panorama_jpeg, scene_svg
 
 from shared_apps.geo.communes import commune_get
 from shared_apps.geo.qpv import qpv_for_commune
 
 from .demo_library import STRUCTURES, TEMPLATES, OfferTemplate, StructureKind
 from .importers.base import ImportReport, Upserter
-from .models import Offer, OfferStatus, Structure, StructureService
+from .models import Offer, OfferStatus, Structure, StructurePhoto, StructureService
 
 SOURCE = "demo"
 # Town halls of the demo cities (WGS84): the "centre-ville" of each. Other cities fall back on
@@ -165,6 +171,31 @@ def services_seed(hosts: dict[str, SeededStructure]) -> int:
             service.next_availability = today + timedelta(days=days)
             service.save(update_fields=["next_availability", "updated_at"])
     return created
+
+
+# The structure whose welcome booklet the demo fills (the one with room for the permis).
+BOOKLET_STRUCTURE = "mission-locale"
+
+
+def booklet_demo_seed(city) -> Structure | None:
+    """The Mission locale's welcome booklet: a photo (an illustration, said so in its text
+    alternative) and a 360° panorama, each only when it has none (staff may have changed
+    them). Runs in the city's schema, after catalogue_demo_seed."""
+    structure = Structure.objects.filter(source=SOURCE, external_id=BOOKLET_STRUCTURE).first()
+    if structure is None:
+        return None
+    seed = f"{city.slug}:{BOOKLET_STRUCTURE}"
+    if not structure.photos.exists():
+        photo = StructurePhoto(
+            structure=structure, alt=f"Illustration : les bureaux de la {structure.name}"[:160]
+        )
+        svg = scene_svg(seed, title=f"les bureaux de la {structure.name}")
+        photo.image.save("illustration.svg", ContentFile(svg.encode()), save=False)
+        photo.save()
+    if not structure.panorama:
+        structure.panorama.save("panorama.jpg", ContentFile(panorama_jpeg(seed)), save=False)
+        structure.save(update_fields=["panorama", "updated_at"])
+    return structure
 
 
 def in_season(template: OfferTemplate, month: int) -> bool:

@@ -3,8 +3,12 @@ young person's registrations, and the saves and registrations of the synthetic y
 
 Each city tells the « Mes droits » story (a permis paid by cumulated aids: the persona of the
 demo) and two more drawn from a pool by its slug, so cities do not all read the same page.
+The permis story is shared with the network of cities (stories_share_demo_seed), linked to
+the city's « Bourse au permis », with the consent recorded, through the staff services: every
+other demo city shows it « d'ailleurs », its « Moi aussi » leading to its own permis aids.
 Idempotent: stories are found by title, registrations go through the service (which does
-nothing for someone already registered), synthetic rows skip what exists.
+nothing for someone already registered), synthetic rows skip what exists; a story staff took
+back from the network (or whose consent they withdrew) is not shared again.
 """
 
 from __future__ import annotations
@@ -25,6 +29,11 @@ from .selectors import upcoming_events
 from .services import registration_create
 
 PHOTO_CAPTION = "Illustration"
+# The offer the permis story talks about (catalogue.demo's external id of the « Bourse au permis
+# de conduire » at the service jeunesse).
+PERMIS_OFFER = "aide:bourse-permis:service-jeunesse"
+# Audit actions after which the demo leaves a story's sharing to staff.
+TAKEN_BACK = ("inspiration.withdraw", "inspiration.consent_withdrawn", "inspiration.unpublish")
 
 PERMIS = dict(
     title="Le permis grâce aux aides, pas à pas", age=21, is_local=True,
@@ -166,3 +175,32 @@ def registrations_demo_seed(
         )  # fmt: skip
     Registration.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
     return len(new)
+
+
+def stories_share_demo_seed(city: City, *, staff_email: str) -> bool:
+    """Share the city's permis story with the network, as its staff would: link it to the
+    city's permis aid, record the young person's consent, share. Returns True when it is
+    shared. Runs in the city's schema, after the catalogue and portal_demo_seed."""
+    from tenant_apps.audit.models import StaffAuditEntry
+    from tenant_apps.catalogue.models import Offer
+
+    from .services import inspiration_consent_record, inspiration_share, inspiration_update
+
+    staff = User.objects.filter(email=staff_email).first()
+    story = Inspiration.objects.filter(title=PERMIS["title"]).first()
+    if staff is None or story is None or story.status != InspirationStatus.PUBLISHED:
+        return False
+    taken_back = StaffAuditEntry.objects.filter(
+        object_type="inspiration", object_id=str(story.pk), action__in=TAKEN_BACK
+    ).exists()
+    if story.shared or taken_back:
+        return story.shared
+    offer = Offer.objects.filter(source="demo", external_id=PERMIS_OFFER).first()
+    if offer is not None and str(offer.pk) not in (story.offer_ids or []):
+        story = inspiration_update(
+            by=staff, inspiration=story, offer_ids=[*(story.offer_ids or []), str(offer.pk)]
+        )
+    if story.consent_at is None:
+        story = inspiration_consent_record(by=staff, inspiration=story, given=True)
+    inspiration_share(by=staff, inspiration=story)
+    return True

@@ -209,3 +209,72 @@ def test_an_emptied_national_catalogue_is_imported_again(db, django_capture_on_c
     with django_capture_on_commit_callbacks() as callbacks:
         national_demo_seed()
     assert len(callbacks) == len(demo.corpus_folders())
+
+
+def test_issue_14_needs_no_staff_work_on_a_fresh_demo(client_for, api_for, grigny, noisy):
+    """A Noisy-le-Sec young person can walk issue 14's « done when » on the demo as seeded: a
+    Grigny story shared « d'ailleurs » whose « Moi aussi » leads to local permis aids, the
+    Mission locale's photo and panorama, room for « aide au permis », an open poll. Twice
+    seeded, nothing twice; what staff took back is not put back."""
+    import re
+    from html import unescape
+
+    from PIL import Image
+
+    from shared_apps.network.models import NetworkStory
+    from tenant_apps.catalogue.models import StructurePhoto
+    from tenant_apps.portal.demo import PERMIS
+    from tenant_apps.voice.demo import POLL_TITLE
+    from tenant_apps.voice.models import Poll
+
+    for city in (grigny, noisy, grigny, noisy):
+        run_in_city(city, _seed_city)
+    assert NetworkStory.objects.filter(city=grigny).count() == 1
+    assert NetworkStory.objects.filter(city=noisy).count() == 1
+    shared = NetworkStory.objects.get(city=grigny)
+    assert shared.title == PERMIS["title"]
+    assert [o["title"] for o in shared.offers] == ["Bourse au permis de conduire de Grigny"]
+    assert "@" not in str(shared.offers) + shared.body  # nothing personal crosses
+    assert shared.photo_url.startswith("http://grigny.")
+
+    young = client_for(noisy)
+    page = young.get("/inspirations/").content.decode()
+    elsewhere = page[page.index("<h2>D'ailleurs</h2>") :]
+    assert PERMIS["title"] in elsewhere
+    story = unescape(young.get(f"/inspirations/ailleurs/{shared.pk}/").content.decode())
+    me_too = re.search(r'href="(/offres/\?[^"]+)">Des offres comme « Bourse au permis', story)
+    assert me_too, story
+    offers = young.get(unescape(me_too.group(1))).content.decode()
+    assert "Bourse au permis de conduire de Noisy-le-Sec" in offers
+
+    with in_city(noisy):
+        mission = Structure.objects.get(source="demo", external_id="mission-locale")
+        photo = StructurePhoto.objects.get(structure=mission)
+        assert photo.alt.startswith("Illustration : ")
+        with mission.panorama.open("rb") as f:
+            panorama = Image.open(f)
+            assert panorama.format == "JPEG" and panorama.size == (2048, 1024)
+        assert Poll.objects.filter(title=POLL_TITLE, status="open").count() == 1
+        assert 3 <= Poll.objects.get(title=POLL_TITLE).questions.count() <= 4
+    page = young.get(f"/structures/{mission.pk}/").content.decode()
+    assert mission.panorama.url in page and photo.alt in unescape(page)
+    found = api_for(noisy).get("/api/v1/services/", {"q": "aide au permis"}).json()
+    rows = [(r["structure"]["name"], r["label"], r["has_room"]) for r in found["results"]]
+    assert rows[0][0] == mission.name and (mission.name, "Préparer un permis", True) in rows
+    assert rows[-1][1:] == ("Préparer un permis", False)  # the full one, last
+    polls = young.get("/donne-ton-avis/").content.decode()
+    assert unescape(POLL_TITLE) in unescape(polls)
+
+    # Staff take the story back and close the poll: seeding again leaves both so.
+    from tenant_apps.portal.services import inspiration_share
+    from tenant_apps.voice.services import poll_set_status
+
+    with in_city(grigny):
+        staff = User.objects.get(email="staff@grigny.demo")
+        story_row = Inspiration.objects.get(title=PERMIS["title"])
+        inspiration_share(by=staff, inspiration=story_row, share=False)
+        poll_set_status(poll=Poll.objects.get(title=POLL_TITLE), by=staff, status="closed")
+    run_in_city(grigny, _seed_city)
+    assert not NetworkStory.objects.filter(city=grigny).exists()
+    with in_city(grigny):
+        assert Poll.objects.get(title=POLL_TITLE).status == "closed"
