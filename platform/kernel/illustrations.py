@@ -79,12 +79,31 @@ def scene_svg(seed: str, *, title: str = "") -> str:
     )
 
 
-def panorama_jpeg(seed: str, *, width: int = 2048) -> bytes:
-    """A 360° equirectangular panorama (2:1 JPEG, `width` wide) of a simple place drawn from
+def panorama_webp(seed: str, *, width: int = 2048) -> bytes:
+    """A 360° equirectangular panorama (2:1 WebP, `width` wide) of a simple place drawn from
     `seed`: a sky fading to the horizon, a sun, a floor, walls with windows and doors all the
-    way round (the left and right edges meet). A 360° viewer needs a raster image: not SVG."""
+    way round (the left and right edges meet). A 360° viewer needs a raster image: not SVG.
+    WebP, like the panoramas staff upload (catalogue re-encodes them so)."""
+    return _webp(_panorama(seed, width=width))
+
+
+def place_photo_webp(seed: str, *, width: int = 960) -> bytes:
+    """A 16:10 raster view of a place drawn from `seed` (a slice of its panorama around the
+    horizon), for a welcome booklet's photo, which must be a raster image too."""
+    image = _panorama(seed, width=width * 2)
+    top = image.height // 2 - width * 5 // 16
+    return _webp(image.crop((width // 2, top, width // 2 + width, top + width * 10 // 16)))
+
+
+def _webp(image) -> bytes:
     import io
 
+    out = io.BytesIO()
+    image.save(out, format="WEBP", quality=80, method=4)
+    return out.getvalue()
+
+
+def _panorama(seed: str, *, width: int):
     from PIL import Image, ImageDraw
 
     rng = random.Random(seed)  # noqa: S311 - a picture, not a secret
@@ -121,9 +140,7 @@ def panorama_jpeg(seed: str, *, width: int = 2048) -> bytes:
             for wx in range(left + 12, left + wall - 28, 36):  # windows
                 draw.rectangle([wx, wall_top + 14, wx + 20, wall_top + 36], fill=_rgb("#FFE8A3"))
         x += wall
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=82, optimize=True)
-    return out.getvalue()
+    return image
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:

@@ -9,7 +9,8 @@ external_id), and demo rows the library no longer yields (an offer out of season
 
 booklet_demo_seed gives the Mission locale (the structure with room for « Préparer un permis »)
 its welcome booklet: an illustration with its text alternative and a generated 360° panorama
-(kernel.illustrations), once; files go to MEDIA_ROOT like the stories' illustrations.
+(kernel.illustrations; WebP, as uploads are re-encoded), once; files go to MEDIA_ROOT like the
+stories' illustrations.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from kernel.clock import local_today
-from kernel.illustrations import panorama_jpeg, scene_svg
+from kernel.illustrations import panorama_webp, place_photo_webp
 
 from shared_apps.geo.communes import commune_get
 from shared_apps.geo.qpv import qpv_for_commune
@@ -189,11 +190,10 @@ def booklet_demo_seed(city) -> Structure | None:
         photo = StructurePhoto(
             structure=structure, alt=f"Illustration : les bureaux de la {structure.name}"[:160]
         )
-        svg = scene_svg(seed, title=f"les bureaux de la {structure.name}")
-        photo.image.save("illustration.svg", ContentFile(svg.encode()), save=False)
+        photo.image.save("photo.webp", ContentFile(place_photo_webp(seed)), save=False)
         photo.save()
     if not structure.panorama:
-        structure.panorama.save("panorama.jpg", ContentFile(panorama_jpeg(seed)), save=False)
+        structure.panorama.save("panorama.webp", ContentFile(panorama_webp(seed)), save=False)
         structure.save(update_fields=["panorama", "updated_at"])
     return structure
 

@@ -251,9 +251,12 @@ def test_issue_14_needs_no_staff_work_on_a_fresh_demo(client_for, api_for, grign
         mission = Structure.objects.get(source="demo", external_id="mission-locale")
         photo = StructurePhoto.objects.get(structure=mission)
         assert photo.alt.startswith("Illustration : ")
-        with mission.panorama.open("rb") as f:
+        with mission.panorama.open("rb") as f:  # what the viewer draws: a 2:1 raster
             panorama = Image.open(f)
-            assert panorama.format == "JPEG" and panorama.size == (2048, 1024)
+            assert panorama.format == "WEBP" and panorama.size == (2048, 1024)
+        assert mission.panorama.name.endswith(".webp")  # served as what it is
+        with photo.image.open("rb") as f:
+            assert Image.open(f).format == "WEBP" and photo.image.name.endswith(".webp")
         assert Poll.objects.filter(title=POLL_TITLE, status="open").count() == 1
         assert 3 <= Poll.objects.get(title=POLL_TITLE).questions.count() <= 4
     page = young.get(f"/structures/{mission.pk}/").content.decode()
