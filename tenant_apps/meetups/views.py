@@ -144,11 +144,8 @@ def staff_meeting(request: HttpRequest, pk: int) -> HttpResponse:
             initial={f: getattr(mine, f) for f in ProCardForm.base_fields}
         )
     if editor or user.role == "viewer":
-        candidates = [
-            u
-            for u in services.pro_candidates()
-            if u.pk not in set(selectors.pros_of(meeting).values_list("user_id", flat=True))
-        ]
+        holding = set(selectors.pros_of(meeting).values_list("user_id", flat=True))
+        candidates = [u for u in services.pro_candidates() if u.pk not in holding]
         context.update(
             demand=selectors.demand(meeting),
             choosers=selectors.choosers_count(meeting),

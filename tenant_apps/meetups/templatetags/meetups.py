@@ -15,5 +15,5 @@ def speed_meeting_box(offer) -> dict:
     meeting = selectors.meeting_for_offer(offer.pk) if offer.kind == "evenement" else None
     if meeting is None:
         return {"meeting": None}
-    jobs = list(selectors.pros_of(meeting).values_list("job_title", flat=True)[:4])
-    return {"meeting": meeting, "pro_count": selectors.pros_of(meeting).count(), "jobs": jobs}
+    jobs = list(selectors.pros_of(meeting).values_list("job_title", flat=True))
+    return {"meeting": meeting, "pro_count": len(jobs), "jobs": jobs[:4]}
